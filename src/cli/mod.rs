@@ -1,0 +1,41 @@
+//! The command line: one file per subcommand, each with its `Args` and `run()`.
+//! Only this layer prints; `main` alone exits.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub mod workdays;
+
+/// jiayuan（家园）：“加强物业管理 共建美好家园”活动网站生成工具
+#[derive(Parser, Debug)]
+#[command(name = "jiayuan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 计算工作日：从 START 起（当天为工作日则算第 1 天）的第 N 个工作日
+    Workdays(workdays::Args),
+}
+
+/// Exit codes shared by every command.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Workdays(args) => args.run(),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,367 @@
+//! The only module that parses YAML: turns text into a tree of located nodes.
+//!
+//! Records are read into this generic tree first, not straight into typed structs, so that
+//! validation can report every problem of a file at once, in Chinese, with the line and
+//! column of the offending key or value (serde would stop at the first problem).
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Options, Spanned};
+use std::fmt;
+
+use crate::diag::Pos;
+
+/// A YAML value with the position where it starts in its file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// A number, kept as written (`07`, `8.50`) so that no digit is lost or reformatted.
+    Number(String),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub pos: Pos,
+}
+
+impl Node {
+    /// The text of a scalar (numbers as written, booleans as `true`/`false`).
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) | Value::Number(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "空值",
+            Value::Bool(_) => "布尔值",
+            Value::Number(_) => "数字",
+            Value::Str(_) => "文本",
+            Value::Seq(_) => "列表",
+            Value::Map(_) => "键值对（映射）",
+        }
+    }
+}
+
+/// A YAML syntax problem, already in Chinese.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Parses one YAML document. `line_offset` shifts reported lines, for front matter that
+/// starts below the top of its file.
+pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
+    let mut options = Options::default();
+    // Leading zeros are codes and phone numbers, never octal; `yes`/`no` stay text.
+    options.leading_zero_numbers_as_strings = true;
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    if text.trim().is_empty() {
+        return Ok(Node {
+            pos: Pos::new(1 + line_offset, 1),
+            value: Value::Null,
+        });
+    }
+    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
+        Ok(root) => Ok(Raw::into_node(root, text, line_offset)),
+        Err(e) => Err(translate(&e, line_offset)),
+    }
+}
+
+/// The shape serde-saphyr hands us; converted to `Node` once spans are known.
+#[derive(Debug)]
+enum Raw {
+    Null,
+    Bool(bool),
+    Int,
+    Float,
+    Str(String),
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<String>, Spanned<Raw>)>),
+}
+
+impl Raw {
+    fn into_node(sp: Spanned<Raw>, text: &str, offset: u32) -> Node {
+        let pos = location_pos(&sp.referenced, offset);
+        let value = match sp.value {
+            Raw::Null => Value::Null,
+            Raw::Bool(b) => Value::Bool(b),
+            Raw::Int | Raw::Float => Value::Number(source_slice(text, &sp.referenced)),
+            Raw::Str(s) => Value::Str(s),
+            Raw::Seq(items) => Value::Seq(
+                items
+                    .into_iter()
+                    .map(|i| Raw::into_node(i, text, offset))
+                    .collect(),
+            ),
+            Raw::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let key = Key {
+                            pos: location_pos(&k.referenced, offset),
+                            name: k.value,
+                        };
+                        (key, Raw::into_node(v, text, offset))
+                    })
+                    .collect(),
+            ),
+        };
+        Node { pos, value }
+    }
+}
+
+fn location_pos(loc: &serde_saphyr::Location, offset: u32) -> Pos {
+    Pos::new(loc.line() as u32 + offset, loc.column() as u32)
+}
+
+/// The number exactly as the author typed it.
+fn source_slice(text: &str, loc: &serde_saphyr::Location) -> String {
+    let span = loc.span();
+    if let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) {
+        let (start, len) = (start as usize, len as usize);
+        if let Some(s) = text.get(start..start + len) {
+            return s.trim().to_string();
+        }
+    }
+    String::new()
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_none<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+        Raw::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+        Ok(Raw::Bool(v))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Raw, E> {
+        Ok(Raw::Int)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Raw, E> {
+        Ok(Raw::Int)
+    }
+    fn visit_i128<E>(self, _: i128) -> Result<Raw, E> {
+        Ok(Raw::Int)
+    }
+    fn visit_u128<E>(self, _: u128) -> Result<Raw, E> {
+        Ok(Raw::Int)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Raw, E> {
+        Ok(Raw::Float)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+        Ok(Raw::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Raw>>()? {
+            items.push(item);
+        }
+        Ok(Raw::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Spanned<KeyText>, Spanned<Raw>>()? {
+            entries.push((
+                Spanned::new(k.value.0, k.referenced, k.defined),
+                v,
+            ));
+        }
+        Ok(Raw::Map(entries))
+    }
+}
+
+/// Mapping keys as text, whatever scalar type YAML would give them (`2025:` is a key too).
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a scalar key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<KeyText, E> {
+                Ok(KeyText(String::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<KeyText, A::Error> {
+                Err(de::Error::custom("complex mapping key"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<KeyText, A::Error> {
+                Err(de::Error::custom("complex mapping key"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Turns a serde-saphyr error into a Chinese message with a hint; the parser's own words
+/// are kept in brackets because they sometimes name the exact token.
+fn translate(e: &serde_saphyr::Error, line_offset: u32) -> SyntaxError {
+    let pos = e
+        .location()
+        .map(|l| location_pos(&l, line_offset))
+        .unwrap_or(Pos::new(1 + line_offset, 1));
+    let detail = e.without_snippet().to_string();
+    let first = detail.lines().next().unwrap_or("").to_string();
+    let lower = first.to_lowercase();
+    let (message, hint) = if lower.contains("duplicate") {
+        (
+            "同一层级里出现了重复的字段名".to_string(),
+            "每个字段只能写一次，请删除或合并重复的那一行".to_string(),
+        )
+    } else if lower.contains("alias") || lower.contains("budget") || lower.contains("limit") {
+        (
+            "YAML 文件过于复杂（别名展开或嵌套超出限制）".to_string(),
+            "记录文件不需要使用锚点（&）和别名（*），请直接写出每个值".to_string(),
+        )
+    } else if lower.contains("tab") {
+        (
+            "YAML 不允许用制表符（Tab）缩进".to_string(),
+            "请把行首的 Tab 换成空格（每级两个空格）".to_string(),
+        )
+    } else if lower.contains("mapping values are not allowed") {
+        (
+            "此处不能出现“键: 值”".to_string(),
+            "可能是缩进不一致，或值里有未加引号的英文冒号；含冒号的值请用英文引号括起来"
+                .to_string(),
+        )
+    } else if lower.contains("complex mapping key") {
+        (
+            "字段名必须是简单的文字".to_string(),
+            "字段名后面紧跟英文冒号和空格，例如 `name: 某某小区`".to_string(),
+        )
+    } else if lower.contains("multiple") && lower.contains("document") {
+        (
+            "一个文件里只能有一份记录（发现了多个 `---` 分隔的文档）".to_string(),
+            "请删除多余的 `---` 行，或把另一份记录放到单独的文件里".to_string(),
+        )
+    } else {
+        (
+            "YAML 格式错误".to_string(),
+            "请检查这一行及上一行的缩进、英文冒号后的空格和引号是否成对".to_string(),
+        )
+    };
+    SyntaxError {
+        pos,
+        message: format!("{message}（解析器原文：{}）", strip_location(&first)),
+        hint,
+    }
+}
+
+/// serde-saphyr appends "at line X column Y"; we print our own location.
+fn strip_location(s: &str) -> String {
+    match s.find(" at line ") {
+        Some(i) => s[..i].trim().to_string(),
+        None => s.trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(n: &Node) -> &Vec<(Key, Node)> {
+        match &n.value {
+            Value::Map(m) => m,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    // Keys and values carry their own line and column; numbers keep their spelling.
+    #[test]
+    fn positions_and_raw_numbers() {
+        let n = parse("name: 阳光小区\nphone: 07752671363\nscore: 8.50\nlist:\n  - a\n", 0).unwrap();
+        let m = map(&n);
+        assert_eq!(m[0].0.name, "name");
+        assert_eq!(m[0].0.pos, Pos::new(1, 1));
+        assert_eq!(m[0].1.pos, Pos::new(1, 7));
+        assert_eq!(m[1].1.value, Value::Str("07752671363".into()));
+        assert_eq!(m[2].1.value, Value::Number("8.50".into()));
+        assert_eq!(m[3].1.pos.line, 5);
+    }
+
+    // An empty value is null, not an empty string, so required fields can reject it.
+    #[test]
+    fn empty_value_is_null() {
+        let n = parse("name:\ncounty: 容县\n", 0).unwrap();
+        assert_eq!(map(&n)[0].1.value, Value::Null);
+    }
+
+    // Front matter lines are shifted to lines of the whole file.
+    #[test]
+    fn line_offset_applies() {
+        let n = parse("title: 标题\n", 1).unwrap();
+        assert_eq!(map(&n)[0].0.pos, Pos::new(2, 1));
+    }
+
+    // A duplicate key is an error located at the second key.
+    #[test]
+    fn duplicate_key_is_located() {
+        let e = parse("name: a\nname: b\n", 0).unwrap_err();
+        assert_eq!(e.pos.line, 2);
+        assert!(e.message.contains("重复"), "{}", e.message);
+    }
+
+    // Broken syntax gives a Chinese message with a location.
+    #[test]
+    fn syntax_error_is_chinese() {
+        let e = parse("name: a\n  county: b: c\n", 0).unwrap_err();
+        assert!(e.message.starts_with("此处") || e.message.starts_with("YAML"), "{e:?}");
+        assert_eq!(e.pos.line, 2);
+    }
+}
