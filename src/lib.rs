@@ -5,3 +5,4 @@ pub mod diag;
 pub mod load;
 pub mod cli;
 pub mod model;
+pub mod derive;
