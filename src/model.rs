@@ -6,6 +6,20 @@ use std::path::PathBuf;
 
 use crate::diag::Pos;
 
+/// Positions of a record's top-level keys, so that later stages can point at a field.
+#[derive(Clone, Debug, Default)]
+pub struct KeyPositions(pub Vec<(String, Pos)>);
+
+impl KeyPositions {
+    /// The key's position, or the top of the file when the key is absent.
+    pub fn get(&self, key: &str) -> Pos {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(Pos::new(1, 1), |(_, p)| *p)
+    }
+}
+
 /// The whole site as read from `content/`.
 #[derive(Clone, Debug, Default)]
 pub struct Site {
@@ -104,6 +118,8 @@ pub struct NamedDay {
 #[derive(Clone, Debug, Default)]
 pub struct Campaign {
     pub year: i32,
+    /// Where each top-level key of `campaign.yaml` is, for warnings about derived facts.
+    pub keys: KeyPositions,
     /// The campaign folder relative to the site root (`content/campaigns/2025`).
     pub dir: PathBuf,
     pub source: PathBuf,
@@ -275,6 +291,7 @@ pub struct PrivateContact {
 #[derive(Clone, Debug, Default)]
 pub struct Estate {
     pub slug: String,
+    pub keys: KeyPositions,
     pub source: PathBuf,
     pub name: String,
     pub county: String,

@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod check;
+pub mod common;
 pub mod workdays;
 
 /// jiayuan（家园）：“加强物业管理 共建美好家园”活动网站生成工具
@@ -16,6 +18,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// 检查内容：列出所有错误和警告，并汇总推荐、排名、命名和公示情况
+    Check(check::Args),
     /// 计算工作日：从 START 起（当天为工作日则算第 1 天）的第 N 个工作日
     Workdays(workdays::Args),
 }
@@ -35,6 +39,7 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Check(args) => args.run(),
         Command::Workdays(args) => args.run(),
     };
     ExitCode::from(code)

@@ -1,3 +1,352 @@
-//! Load: read the content folder into located YAML trees and Markdown bodies.
+//! Load: find the content files, read them, and parse each into a located YAML tree (and a
+//! Markdown body for `.md` files). Nothing here knows what a field means.
 
+pub mod frontmatter;
+pub mod prelint;
 pub mod yaml;
+
+use rayon::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::model::Markdown;
+use yaml::Node;
+
+/// The largest content file read; anything bigger is certainly not a hand-written record.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Everything under `content/`, parsed but not yet interpreted.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub site: Option<YamlDoc>,
+    pub calendar: Option<YamlDoc>,
+    pub pages: Vec<MarkdownDoc>,
+    pub campaigns: Vec<CampaignFiles>,
+}
+
+/// A parsed YAML file. `path` is relative to the site root, for messages.
+#[derive(Debug)]
+pub struct YamlDoc {
+    pub path: PathBuf,
+    pub slug: String,
+    pub node: Node,
+}
+
+/// A parsed Markdown file with front matter.
+#[derive(Debug)]
+pub struct MarkdownDoc {
+    pub path: PathBuf,
+    pub slug: String,
+    pub front: Node,
+    pub body: Markdown,
+}
+
+/// One `content/campaigns/<year>/` folder.
+#[derive(Debug, Default)]
+pub struct CampaignFiles {
+    /// Relative to the site root.
+    pub dir: PathBuf,
+    pub dir_name: String,
+    pub campaign: Option<YamlDoc>,
+    pub notice: Option<MarkdownDoc>,
+    pub estates: Vec<YamlDoc>,
+    pub experiences: Vec<MarkdownDoc>,
+    /// Files under `files/`, relative to the campaign folder, `/`-separated, sorted.
+    pub files: Vec<String>,
+}
+
+/// Reads the whole content folder of the site at `root`. Every problem is pushed to
+/// `diags`; whatever could be read is returned so later stages can report more.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
+    let content = root.join("content");
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(Path::new("content"), Pos::FILE, "找不到 content 文件夹")
+                .hint("请在网站根目录运行，或用 --root 指定网站根目录；新建网站可运行 `jiayuan init 目录名`"),
+        );
+        return loaded;
+    }
+    let site_yaml = content.join("site.yaml");
+    if site_yaml.is_file() {
+        loaded.site = read_yaml(root, &site_yaml, diags);
+    } else {
+        diags.push(
+            Diagnostic::error(
+                Path::new("content/site.yaml"),
+                Pos::FILE,
+                "缺少网站设置文件 site.yaml",
+            )
+            .hint("请创建 content/site.yaml，至少填写 title、base_url、publisher"),
+        );
+    }
+    let calendar = content.join("calendar.yaml");
+    if calendar.is_file() {
+        loaded.calendar = read_yaml(root, &calendar, diags);
+    }
+    loaded.pages = read_markdown_dir(root, &content.join("pages"), diags);
+
+    let campaigns = content.join("campaigns");
+    for dir in sorted_entries(&campaigns)
+        .into_iter()
+        .filter(|p| p.is_dir())
+    {
+        loaded.campaigns.push(load_campaign(root, &dir, diags));
+    }
+    loaded
+}
+
+fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> CampaignFiles {
+    let mut c = CampaignFiles {
+        dir: rel(root, dir),
+        dir_name: file_name(dir),
+        ..Default::default()
+    };
+    let campaign = dir.join("campaign.yaml");
+    if campaign.is_file() {
+        c.campaign = read_yaml(root, &campaign, diags);
+    } else {
+        diags.push(
+            Diagnostic::error(&rel(root, &campaign), Pos::FILE, "缺少活动设置文件 campaign.yaml")
+                .hint("每个年度文件夹都需要 campaign.yaml；可参照示例网站的 content/campaigns/2025/campaign.yaml"),
+        );
+    }
+    let notice = dir.join("notice.md");
+    if notice.is_file() {
+        c.notice = read_markdown(root, &notice, diags);
+    }
+    c.estates = read_yaml_dir(root, &dir.join("estates"), diags);
+    c.experiences = read_markdown_dir(root, &dir.join("experiences"), diags);
+    let files = dir.join("files");
+    if files.is_dir() {
+        c.files = WalkDir::new(&files)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && !is_ignored(e.path()))
+            .map(|e| crate::diag::display_path(&rel(dir, e.path())))
+            .collect();
+    }
+    c
+}
+
+fn read_yaml_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<YamlDoc> {
+    let paths = record_files(root, dir, &["yaml", "yml"], diags);
+    let results: Vec<_> = paths
+        .par_iter()
+        .map(|p| {
+            let mut d = Diagnostics::default();
+            (read_yaml(root, p, &mut d), d)
+        })
+        .collect();
+    let mut docs = Vec::new();
+    for (doc, d) in results {
+        diags.extend(d);
+        docs.extend(doc);
+    }
+    docs
+}
+
+fn read_markdown_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<MarkdownDoc> {
+    let paths = record_files(root, dir, &["md"], diags);
+    let results: Vec<_> = paths
+        .par_iter()
+        .map(|p| {
+            let mut d = Diagnostics::default();
+            (read_markdown(root, p, &mut d), d)
+        })
+        .collect();
+    let mut docs = Vec::new();
+    for (doc, d) in results {
+        diags.extend(d);
+        docs.extend(doc);
+    }
+    docs
+}
+
+/// Record files of a folder, sorted; other files are reported and skipped.
+fn record_files(root: &Path, dir: &Path, exts: &[&str], diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in sorted_entries(dir) {
+        if is_ignored(&p) {
+            continue;
+        }
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if p.is_file() && exts.contains(&ext) {
+            out.push(p);
+        } else {
+            diags.push(
+                Diagnostic::warning(&rel(root, &p), Pos::FILE, "这个文件不是记录文件，已忽略")
+                    .hint(format!(
+                        "此文件夹只读取扩展名为 .{} 的文件；附件请放到年度文件夹下的 files/ 中",
+                        exts[0]
+                    )),
+            );
+        }
+    }
+    out
+}
+
+/// Sorted directory entries; a missing folder is simply empty.
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(_) => Vec::new(),
+    };
+    v.sort();
+    v
+}
+
+/// Hidden files and editor leftovers (`.swp`, `~`, `#…#`) are never content.
+pub fn is_ignored(path: &Path) -> bool {
+    let name = file_name(path);
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || name.starts_with("~$")
+}
+
+fn read_yaml(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
+    let relp = rel(root, path);
+    let text = read_text(&relp, path, diags)?;
+    let node = parse_yaml(&relp, &text, 0, diags)?;
+    Some(YamlDoc {
+        slug: file_stem(path),
+        path: relp,
+        node,
+    })
+}
+
+fn read_markdown(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<MarkdownDoc> {
+    let relp = rel(root, path);
+    let text = read_text(&relp, path, diags)?;
+    let split = match frontmatter::split(&text) {
+        Ok(s) => s,
+        Err(frontmatter::SplitError::Missing) => {
+            diags.push(
+                Diagnostic::error(&relp, Pos::new(1, 1), "文件开头缺少信息块（front matter）")
+                    .hint("文件第一行应为 `---`，接着写 title 等字段，再用一行 `---` 结束，然后才是正文"),
+            );
+            return None;
+        }
+        Err(frontmatter::SplitError::Unclosed) => {
+            diags.push(
+                Diagnostic::error(&relp, Pos::new(1, 1), "信息块没有结束标记")
+                    .hint("在字段之后、正文之前加一行 `---`"),
+            );
+            return None;
+        }
+    };
+    let offset = split.front_first_line - 1;
+    let front = parse_yaml(&relp, split.front, offset, diags)?;
+    Some(MarkdownDoc {
+        slug: file_stem(path),
+        path: relp,
+        front,
+        body: Markdown {
+            text: split.body.to_string(),
+            first_line: split.body_first_line,
+        },
+    })
+}
+
+fn parse_yaml(relp: &Path, text: &str, line_offset: u32, diags: &mut Diagnostics) -> Option<Node> {
+    let slips = prelint::check(text, line_offset + 1);
+    if !slips.is_empty() {
+        for s in slips {
+            diags.push(Diagnostic::error(relp, s.pos, s.message).hint(s.hint));
+        }
+        return None;
+    }
+    match yaml::parse(text, line_offset) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            diags.push(Diagnostic::error(relp, e.pos, e.message).hint(e.hint));
+            None
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text within the size limit.
+fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                relp,
+                Pos::FILE,
+                format!("无法读取文件：{e}"),
+            ));
+            return None;
+        }
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        diags.push(
+            Diagnostic::error(
+                relp,
+                Pos::FILE,
+                format!(
+                    "文件过大（{:.1} MB），超过单个记录文件 {} MB 的上限",
+                    meta.len() as f64 / 1048576.0,
+                    MAX_FILE_BYTES / 1048576
+                ),
+            )
+            .hint("一个文件只写一个小区或一篇案例；图片和附件请放到 files/ 文件夹"),
+        );
+        return None;
+    }
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                relp,
+                Pos::FILE,
+                format!("无法读取文件：{e}"),
+            ));
+            return None;
+        }
+    };
+    if bytes.contains(&0) {
+        diags.push(
+            Diagnostic::error(relp, Pos::FILE, "这不是文本文件（含有二进制内容）")
+                .hint("记录文件必须是纯文本；Word、Excel 文件请放到 files/ 文件夹，或用 `jiayuan import` 导入表格"),
+        );
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(upto);
+            let line = text.matches('\n').count() as u32 + 1;
+            let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            diags.push(
+                Diagnostic::error(relp, Pos::new(line, col), "文件不是 UTF-8 编码")
+                    .hint("请用 WPS 或记事本“另存为”，编码选择 UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,109 @@
+//! Catches the typing slips Chinese input methods make in YAML, before the parser turns
+//! them into baffling errors: a full-width colon after a key, ideographic-space or tab
+//! indentation.
+
+use crate::diag::Pos;
+
+#[derive(Debug, PartialEq)]
+pub struct Slip {
+    pub pos: Pos,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Checks every line; `first_line` is the file line of the text's first line.
+pub fn check(text: &str, first_line: u32) -> Vec<Slip> {
+    let mut slips = Vec::new();
+    let mut in_block_scalar: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line_no = first_line + i as u32;
+        let indent_chars: usize = line.chars().take_while(|c| *c == ' ').count();
+        // Inside a `|` or `>` block the text is the author's prose: leave it alone.
+        if let Some(block_indent) = in_block_scalar {
+            if line.trim().is_empty() || indent_chars > block_indent {
+                continue;
+            }
+            in_block_scalar = None;
+        }
+        let lead: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+        if let Some(col) = lead.chars().position(|c| c == '\u{3000}') {
+            slips.push(Slip {
+                pos: Pos::new(line_no, col as u32 + 1),
+                message: "行首用了全角空格（U+3000）缩进".into(),
+                hint: "请把全角空格换成半角空格（切换到英文输入法，每级缩进两个空格）".into(),
+            });
+            continue;
+        }
+        if let Some(col) = lead.chars().position(|c| c == '\t') {
+            slips.push(Slip {
+                pos: Pos::new(line_no, col as u32 + 1),
+                message: "行首用了制表符（Tab）缩进".into(),
+                hint: "YAML 只允许空格缩进，请把 Tab 换成两个空格".into(),
+            });
+            continue;
+        }
+        let rest = line.trim_start().trim_start_matches("- ");
+        if rest.starts_with('#') {
+            continue;
+        }
+        if let Some(slip) = full_width_colon(rest, line_no, line.len() - rest.len()) {
+            slips.push(slip);
+        }
+        let value = rest.split_once(": ").map(|(_, v)| v.trim()).unwrap_or("");
+        if value.starts_with('|') || value.starts_with('>') {
+            in_block_scalar = Some(indent_chars);
+        }
+    }
+    slips
+}
+
+/// `名称：值` or `name：值` where the key has no ASCII colon before the full-width one.
+fn full_width_colon(rest: &str, line_no: u32, byte_indent: usize) -> Option<Slip> {
+    let idx = rest.find('：')?;
+    let key = &rest[..idx];
+    if key.is_empty() || key.contains(':') || key.contains(' ') || key.starts_with(['"', '\'']) {
+        return None;
+    }
+    // A line that already parses as `key: value` with the colon later is fine.
+    if rest.find(": ").is_some_and(|ascii| ascii < idx) {
+        return None;
+    }
+    let col = rest[..idx].chars().count() + byte_indent + 1;
+    Some(Slip {
+        pos: Pos::new(line_no, col as u32),
+        message: format!("字段名 `{key}` 后面用了中文冒号“：”"),
+        hint:
+            "字段名后要用英文冒号加一个空格，例如 `name: 阳光小区`；请切换到英文输入法重新输入冒号"
+                .into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A full-width colon after a key is named with its column.
+    #[test]
+    fn full_width_colon_after_key() {
+        let s = check("name: a\ncounty：容县\n", 1);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].pos, Pos::new(2, 7));
+        assert!(s[0].message.contains("county"));
+    }
+
+    // Ideographic-space and tab indentation are both caught.
+    #[test]
+    fn indentation_slips() {
+        let s = check("contact:\n\u{3000}\u{3000}person: 张\n\tphone: 1\n", 1);
+        assert_eq!(s.len(), 2);
+        assert!(s[0].message.contains("全角空格"));
+        assert!(s[1].message.contains("Tab"));
+    }
+
+    // Prose in a block scalar and values with full-width colons are left alone.
+    #[test]
+    fn prose_is_not_linted() {
+        let text = "summary: |\n  主要做法：党建引领\n  \u{3000}\u{3000}首行缩进\nnote: 说明：无\n";
+        assert!(check(text, 1).is_empty(), "{:?}", check(text, 1));
+    }
+}

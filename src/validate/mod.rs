@@ -1,0 +1,163 @@
+//! Validate: turn the loaded trees into the typed model, reporting every broken rule at
+//! once. Errors stop a build; warnings (see `warnings`) are about derived facts.
+
+pub mod campaign;
+pub mod estate;
+pub mod experience;
+pub mod fields;
+pub mod paths;
+pub mod site;
+pub mod warnings;
+
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::load::{CampaignFiles, Loaded};
+use crate::model::{Campaign, Site};
+use fields::Reader;
+
+/// Builds the model from everything that was loaded. Records with errors are left out of
+/// the model; their errors are in `diags`.
+pub fn validate(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) -> Site {
+    let mut site = Site::default();
+    if let Some(doc) = &loaded.site {
+        site.config = site::site_config(doc, diags);
+    }
+    if let Some(doc) = &loaded.calendar {
+        site.calendar = site::calendar(doc, diags);
+    }
+    site.pages = loaded
+        .pages
+        .iter()
+        .filter_map(|d| site::page(d, diags))
+        .collect();
+    duplicate_slugs(
+        site.pages.iter().map(|p| (&p.slug, &p.source)),
+        "页面",
+        diags,
+    );
+    site.pages
+        .sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+
+    for files in &loaded.campaigns {
+        if let Some(c) = campaign_with_records(root, files, diags) {
+            site.campaigns.push(c);
+        }
+    }
+    site.campaigns.sort_by_key(|c| c.year);
+    site
+}
+
+fn campaign_with_records(
+    root: &Path,
+    files: &CampaignFiles,
+    diags: &mut Diagnostics,
+) -> Option<Campaign> {
+    if files.dir_name.len() != 4 || files.dir_name.parse::<i32>().is_err() {
+        diags.push(
+            Diagnostic::error(
+                &files.dir,
+                Pos::FILE,
+                format!("年度文件夹名 `{}` 不是四位年份", files.dir_name),
+            )
+            .hint("content/campaigns/ 下的文件夹应以年份命名，例如 2025"),
+        );
+        return None;
+    }
+    let mut c = campaign::campaign(files, files.campaign.as_ref()?, diags)?;
+    if let Some(doc) = &files.notice {
+        c.notice = campaign::notice(doc, diags);
+    }
+    c.files = files.files.clone();
+    let results: Vec<_> = files
+        .estates
+        .par_iter()
+        .map(|doc| {
+            let mut d = Diagnostics::default();
+            (estate::estate(doc, &c, root, &mut d), d)
+        })
+        .collect();
+    for (e, d) in results {
+        diags.extend(d);
+        c.estates.extend(e);
+    }
+    duplicate_slugs(
+        files.estates.iter().map(|d| (&d.slug, &d.path)),
+        "小区",
+        diags,
+    );
+    let mut experiences = Vec::new();
+    for doc in &files.experiences {
+        experiences.extend(experience::experience(doc, &c, diags));
+    }
+    duplicate_slugs(
+        files.experiences.iter().map(|d| (&d.slug, &d.path)),
+        "案例",
+        diags,
+    );
+    c.experiences = experiences;
+    c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
+    c.experiences.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Some(c)
+}
+
+/// Two files whose slugs differ only by extension or letter case would overwrite each
+/// other's page (and clash on Windows, where staff often work).
+fn duplicate_slugs<'a>(
+    items: impl Iterator<Item = (&'a String, &'a std::path::PathBuf)>,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: BTreeMap<String, &std::path::PathBuf> = BTreeMap::new();
+    for (slug, path) in items {
+        let key = slug.to_lowercase();
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    Pos::FILE,
+                    format!(
+                        "{what}代码 `{slug}` 与 {} 重复",
+                        crate::diag::display_path(first)
+                    ),
+                )
+                .hint("每个文件名（不含扩展名）必须唯一，请给其中一个文件改名"),
+            );
+        } else {
+            seen.insert(key, path);
+        }
+    }
+}
+
+/// Slugs become URLs: lowercase ASCII letters, digits and single hyphens.
+pub fn check_slug(r: &mut Reader, slug: &str) {
+    let ok = !slug.is_empty()
+        && slug.len() <= 80
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--");
+    if !ok {
+        let suggestion: String = slug
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let hint = if suggestion.is_empty() {
+            "文件名会成为网址的一部分，只能用小写英文字母、数字和连字符，例如 `yuzhou-jinwan-huayuan.yaml`".to_string()
+        } else {
+            format!(
+                "文件名会成为网址的一部分，只能用小写英文字母、数字和连字符，例如改名为 `{suggestion}`"
+            )
+        };
+        r.error(Pos::FILE, format!("文件名 `{slug}` 不能用作网址代码"), hint);
+    }
+}
