@@ -8,3 +8,4 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod validate;
+pub mod serve;
