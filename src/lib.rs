@@ -7,5 +7,5 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod pipeline;
-pub mod validate;
 pub mod serve;
+pub mod validate;

@@ -82,10 +82,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
             .hint("请创建 content/site.yaml，至少填写 title、base_url、publisher"),
         );
     }
-    let calendar = content.join("calendar.yaml");
-    if calendar.is_file() {
-        loaded.calendar = read_yaml(root, &calendar, diags);
-    }
+    loaded.calendar = calendar_file(root, diags);
     loaded.pages = read_markdown_dir(root, &content.join("pages"), diags);
 
     let campaigns = content.join("campaigns");
@@ -96,6 +93,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
         loaded.campaigns.push(load_campaign(root, &dir, diags));
     }
     loaded
+}
+
+/// Reads `content/calendar.yaml` alone, when it exists.
+pub fn calendar_file(root: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
+    let path = root.join("content").join("calendar.yaml");
+    path.is_file()
+        .then(|| read_yaml(root, &path, diags))
+        .flatten()
 }
 
 fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> CampaignFiles {

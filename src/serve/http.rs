@@ -70,9 +70,17 @@ fn handle(request: Request, dir: &Path, prefix: &str, shared: &Shared) {
             Some(g) => shared.wait(g, Duration::from_secs(25)),
             None => shared.snapshot(),
         };
-        bytes(state_json(&state).into_bytes(), "application/json; charset=utf-8", 200)
+        bytes(
+            state_json(&state).into_bytes(),
+            "application/json; charset=utf-8",
+            200,
+        )
     } else if path == SCRIPT {
-        bytes(RELOAD_JS.as_bytes().to_vec(), "text/javascript; charset=utf-8", 200)
+        bytes(
+            RELOAD_JS.as_bytes().to_vec(),
+            "text/javascript; charset=utf-8",
+            200,
+        )
     } else if let Some(rest) = path.strip_prefix(prefix) {
         file_response(dir, prefix, rest, shared)
     } else if path == "/" || format!("{path}/") == prefix {
@@ -83,7 +91,12 @@ fn handle(request: Request, dir: &Path, prefix: &str, shared: &Shared) {
     let _ = request.respond(response);
 }
 
-fn file_response(dir: &Path, prefix: &str, rest: &str, shared: &Shared) -> Response<Cursor<Vec<u8>>> {
+fn file_response(
+    dir: &Path,
+    prefix: &str,
+    rest: &str,
+    shared: &Shared,
+) -> Response<Cursor<Vec<u8>>> {
     let decoded = percent_decode(rest);
     let rel = Path::new(&decoded);
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -99,7 +112,11 @@ fn file_response(dir: &Path, prefix: &str, rest: &str, shared: &Shared) -> Respo
     match fs::read(&full) {
         Ok(body) => {
             let ctype = content_type(&full);
-            let body = if ctype.starts_with("text/html") { inject(body, shared) } else { body };
+            let body = if ctype.starts_with("text/html") {
+                inject(body, shared)
+            } else {
+                body
+            };
             bytes(body, ctype, 200)
         }
         Err(_) => not_found(dir, prefix, shared),
@@ -107,8 +124,11 @@ fn file_response(dir: &Path, prefix: &str, rest: &str, shared: &Shared) -> Respo
 }
 
 fn not_found(dir: &Path, _prefix: &str, shared: &Shared) -> Response<Cursor<Vec<u8>>> {
-    let body = fs::read(dir.join("404.html"))
-        .unwrap_or_else(|_| "<!doctype html><meta charset=utf-8><title>404</title><p>页面不存在".as_bytes().to_vec());
+    let body = fs::read(dir.join("404.html")).unwrap_or_else(|_| {
+        "<!doctype html><meta charset=utf-8><title>404</title><p>页面不存在"
+            .as_bytes()
+            .to_vec()
+    });
     bytes(inject(body, shared), "text/html; charset=utf-8", 404)
 }
 
@@ -144,7 +164,11 @@ fn inject(body: Vec<u8>, shared: &Shared) -> Vec<u8> {
 
 fn state_json(s: &State) -> String {
     let errors: Vec<String> = s.errors.iter().map(|e| json_string(e)).collect();
-    format!("{{\"generation\":{},\"errors\":[{}]}}", s.generation, errors.join(","))
+    format!(
+        "{{\"generation\":{},\"errors\":[{}]}}",
+        s.generation,
+        errors.join(",")
+    )
 }
 
 fn json_string(s: &str) -> String {
@@ -193,7 +217,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
@@ -213,10 +239,19 @@ mod tests {
     // Text types carry a UTF-8 charset; spreadsheets and images have their own types.
     #[test]
     fn content_types() {
-        assert_eq!(content_type(Path::new("a/index.html")), "text/html; charset=utf-8");
-        assert_eq!(content_type(Path::new("summary.csv")), "text/csv; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a/index.html")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("summary.csv")),
+            "text/csv; charset=utf-8"
+        );
         assert!(content_type(Path::new("s.xlsx")).contains("spreadsheetml"));
-        assert_eq!(content_type(Path::new("feed.xml")), "application/xml; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("feed.xml")),
+            "application/xml; charset=utf-8"
+        );
     }
 
     // Chinese path segments arrive percent-encoded.
@@ -230,11 +265,18 @@ mod tests {
     #[test]
     fn injection_and_json() {
         let shared = Shared::default();
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>".to_vec(), &shared)).unwrap();
+        let out = String::from_utf8(inject(
+            b"<html><body><p>x</p></body></html>".to_vec(),
+            &shared,
+        ))
+        .unwrap();
         assert!(out.contains("<p>x</p><script src=\"/__jiayuan/reload.js\""));
         assert!(out.ends_with("</body></html>"));
         shared.publish(vec!["a.yaml:1:2: 错误：\"x\"\n</script>".into()]);
         let json = state_json(&shared.snapshot());
-        assert_eq!(json, "{\"generation\":1,\"errors\":[\"a.yaml:1:2: 错误：\\\"x\\\"\\n\\u003c/script>\"]}");
+        assert_eq!(
+            json,
+            "{\"generation\":1,\"errors\":[\"a.yaml:1:2: 错误：\\\"x\\\"\\n\\u003c/script>\"]}"
+        );
     }
 }

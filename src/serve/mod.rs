@@ -23,8 +23,15 @@ pub type Rebuild = dyn Fn() -> Result<String, Vec<String>> + Send + Sync;
 /// Events the command line reports to the user.
 pub enum Event<'a> {
     Listening(&'a str),
-    Built { summary: &'a str, took: Duration, changed: &'a [PathBuf] },
-    Failed { errors: &'a [String], took: Duration },
+    Built {
+        summary: &'a str,
+        took: Duration,
+        changed: &'a [PathBuf],
+    },
+    Failed {
+        errors: &'a [String],
+        took: Duration,
+    },
 }
 
 /// Starts the server and the watch loop; returns only on a watcher failure.
@@ -49,10 +56,17 @@ pub fn run(
         match rebuild() {
             Ok(summary) => {
                 shared.publish(Vec::new());
-                report(Event::Built { summary: &summary, took: t.elapsed(), changed });
+                report(Event::Built {
+                    summary: &summary,
+                    took: t.elapsed(),
+                    changed,
+                });
             }
             Err(errors) => {
-                report(Event::Failed { errors: &errors, took: t.elapsed() });
+                report(Event::Failed {
+                    errors: &errors,
+                    took: t.elapsed(),
+                });
                 shared.publish(errors);
             }
         }
@@ -64,5 +78,7 @@ pub fn run(
     }
     let url = format!("http://{}:{}{}", opts.bind, opts.port, opts.prefix);
     report(Event::Listening(&url));
-    watch::watch(&opts.root, Duration::from_millis(80), |changed| build_once(&changed))
+    watch::watch(&opts.root, Duration::from_millis(80), |changed| {
+        build_once(&changed)
+    })
 }
