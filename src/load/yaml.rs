@@ -72,6 +72,8 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     options.leading_zero_numbers_as_strings = true;
     options.strict_booleans = true;
     options.with_snippet = false;
+    // Records never need aliases; a small replay budget turns alias bombs into a quick error.
+    options.alias_limits.max_total_replayed_events = 10_000;
     if text.trim().is_empty() {
         return Ok(Node {
             pos: Pos::new(1 + line_offset, 1),
@@ -367,5 +369,33 @@ mod tests {
             "{e:?}"
         );
         assert_eq!(e.pos.line, 2);
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    use super::*;
+
+    // Deeply nested flow sequences are refused, not a stack overflow.
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let e = parse(&text, 0).unwrap_err();
+        assert!(e.message.contains("过于复杂"), "{e:?}");
+    }
+
+    // A billion-laughs alias bomb is refused quickly.
+    #[test]
+    fn alias_bomb_is_an_error() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = (b'a' + (i - 1) as u8) as char;
+            let cur = (b'a' + i as u8) as char;
+            text.push_str(&format!(
+                "{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let e = parse(&text, 0).unwrap_err();
+        assert!(e.message.contains("过于复杂"), "{e:?}");
     }
 }
