@@ -49,7 +49,7 @@ pub fn run(
             opts.port.wrapping_add(1)
         )
     })?;
-    let server = Arc::new(server);
+    let server: Arc<tiny_http::Server> = Arc::new(server);
     let shared = Arc::new(http::Shared::default());
     let build_once = |changed: &[PathBuf]| {
         let t = Instant::now();
@@ -76,7 +76,9 @@ pub fn run(
         let (server, shared, prefix) = (server.clone(), shared.clone(), opts.prefix.clone());
         std::thread::spawn(move || http::serve(server, preview, prefix, shared));
     }
-    let url = format!("http://{}:{}{}", opts.bind, opts.port, opts.prefix);
+    // With `--port 0` the system picks a free port; report the one actually bound.
+    let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
+    let url = format!("http://{}:{}{}", opts.bind, port, opts.prefix);
     report(Event::Listening(&url));
     watch::watch(&opts.root, Duration::from_millis(80), |changed| {
         build_once(&changed)
