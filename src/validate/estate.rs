@@ -355,3 +355,62 @@ fn criteria_total(r: &mut Reader, s: &Fields, campaign: &Campaign) -> Option<Poi
     }
     ok.then_some(Points(sum))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Criterion, Scoring};
+    use std::path::PathBuf;
+
+    fn campaign() -> Campaign {
+        let c = |key: &str, max| Criterion {
+            key: key.into(),
+            name: key.into(),
+            max: Points(max),
+        };
+        Campaign {
+            year: 2025,
+            counties: vec!["容县".into()],
+            scoring: Scoring {
+                max: Points(10000),
+                criteria: vec![c("a", 6000), c("b", 4000)],
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn read(yaml: &str) -> (Option<Estate>, Vec<String>) {
+        let doc = YamlDoc {
+            path: PathBuf::from("e.yaml"),
+            slug: "e".into(),
+            node: crate::load::yaml::parse(yaml, 0).unwrap(),
+        };
+        let mut diags = Diagnostics::default();
+        let e = estate(&doc, &campaign(), Path::new("."), &mut diags);
+        (e, diags.sorted().iter().map(|d| d.to_string()).collect())
+    }
+
+    const BASE: &str = "name: 甲\ncounty: 容县\naddress: 某路1号\nproperty_company: 某物业\n";
+
+    // Each sheet's criteria are summed exactly into its total.
+    #[test]
+    fn criteria_are_summed() {
+        let (e, diags) = read(&format!(
+            "{BASE}scores:\n  - {{expert: 甲, criteria: {{a: 55.5, b: 37.25}}}}\n"
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(e.unwrap().scores[0].total, Points(9275));
+    }
+
+    // A criterion above its own maximum, and a missing one, are both reported.
+    #[test]
+    fn criteria_out_of_range_and_missing() {
+        let (_, diags) = read(&format!(
+            "{BASE}scores:\n  - {{expert: 甲, criteria: {{a: 61}}}}\n"
+        ));
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags.iter().any(|d| d.contains("超出范围")));
+        assert!(diags.iter().any(|d| d.contains("缺少评分项 `b`")));
+    }
+}
