@@ -1,8 +1,8 @@
 //! jiayuan: the 美好家园 campaign site generator. The modules follow the pipeline:
 //! load → validate → derive → render → write, with the command line at the edge.
 
+pub mod cli;
+pub mod derive;
 pub mod diag;
 pub mod load;
-pub mod cli;
 pub mod model;
-pub mod derive;

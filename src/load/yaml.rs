@@ -200,10 +200,7 @@ impl<'de> Visitor<'de> for RawVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
         let mut entries = Vec::new();
         while let Some((k, v)) = map.next_entry::<Spanned<KeyText>, Spanned<Raw>>()? {
-            entries.push((
-                Spanned::new(k.value.0, k.referenced, k.defined),
-                v,
-            ));
+            entries.push((Spanned::new(k.value.0, k.referenced, k.defined), v));
         }
         Ok(Raw::Map(entries))
     }
@@ -325,7 +322,11 @@ mod tests {
     // Keys and values carry their own line and column; numbers keep their spelling.
     #[test]
     fn positions_and_raw_numbers() {
-        let n = parse("name: 阳光小区\nphone: 07752671363\nscore: 8.50\nlist:\n  - a\n", 0).unwrap();
+        let n = parse(
+            "name: 阳光小区\nphone: 07752671363\nscore: 8.50\nlist:\n  - a\n",
+            0,
+        )
+        .unwrap();
         let m = map(&n);
         assert_eq!(m[0].0.name, "name");
         assert_eq!(m[0].0.pos, Pos::new(1, 1));
@@ -361,7 +362,10 @@ mod tests {
     #[test]
     fn syntax_error_is_chinese() {
         let e = parse("name: a\n  county: b: c\n", 0).unwrap_err();
-        assert!(e.message.starts_with("此处") || e.message.starts_with("YAML"), "{e:?}");
+        assert!(
+            e.message.starts_with("此处") || e.message.starts_with("YAML"),
+            "{e:?}"
+        );
         assert_eq!(e.pos.line, 2);
     }
 }
