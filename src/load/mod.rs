@@ -332,8 +332,12 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
             let line = text.matches('\n').count() as u32 + 1;
             let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             diags.push(
-                Diagnostic::error(relp, Pos::new(line, col), "文件不是 UTF-8 编码")
-                    .hint("请用 WPS 或记事本“另存为”，编码选择 UTF-8"),
+                Diagnostic::error(
+                    relp,
+                    Pos::new(line, col),
+                    "文件不是 UTF-8 编码（可能是按 GBK/ANSI 编码保存的），从这里开始的文字无法读取",
+                )
+                .hint("请用记事本或 WPS 打开这个文件，“另存为”时把编码选为 UTF-8，再运行检查"),
             );
             None
         }

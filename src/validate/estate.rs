@@ -11,7 +11,7 @@ use crate::model::{
     PrivateContact, Satisfaction, ScoreSheet,
 };
 
-use super::fields::{FieldSpec, Fields, Reader, nearest};
+use super::fields::{FieldSpec, Fields, Reader, nearest, points_text};
 
 const ESTATE: &[FieldSpec] = &[
     ("name", "小区名称"),
@@ -81,7 +81,7 @@ pub fn estate(
             _ if matches!(node.value, Value::Null) => {}
             _ => r.error(
                 node.pos,
-                format!("{} 应为正数（平方米）", f.name("floor_area")),
+                format!("{}应为正数（平方米）", f.name("floor_area")),
                 "只填数字，例如 `floor_area: 86500.5`，不要写单位",
             ),
         }
@@ -154,7 +154,9 @@ pub fn estate(
         }
         if let Some(src) = &src {
             let pos = p.get("src").map_or(p.pos, |n| n.pos);
-            if let Err((msg, hint)) = super::paths::check(content_root, &campaign.dir, src) {
+            if let Err((msg, hint)) =
+                super::paths::check(content_root, &campaign.dir, src, &campaign.files)
+            {
                 r.error(pos, msg, hint);
                 continue;
             }
@@ -282,7 +284,7 @@ fn scores(r: &mut Reader, f: &Fields, campaign: &Campaign) -> Vec<ScoreSheet> {
         r.error(
             f.key_pos("scores"),
             format!(
-                "去掉最高分和最低分的计分方法至少需要 3 位专家评分，这里只有 {} 份",
+                "本年度按去掉一个最高分和一个最低分计分（trimmed_mean），至少需要 3 位专家的评分，这里只有 {} 位",
                 sheets.len()
             ),
             "请补齐专家评分，或在 campaign.yaml 中把 method 改为 mean",
@@ -346,11 +348,18 @@ fn criteria_total(r: &mut Reader, s: &Fields, campaign: &Campaign) -> Option<Poi
     for c in criteria {
         if !seen.contains(c.key.as_str()) {
             ok = false;
-            r.error(
-                node.pos,
-                format!("缺少评分项 `{}`（{}）的分值", c.key, c.name),
-                format!("请补上 `{}: 分值`（满分 {}）", c.key, c.max.display()),
-            );
+            // A misspelt key already has an error that suggests this one.
+            let misspelt = entries.iter().any(|(k, _)| {
+                !criteria.iter().any(|c| c.key == k.name)
+                    && nearest(&k.name, criteria.iter().map(|c| c.key.as_str())) == Some(&c.key)
+            });
+            if !misspelt {
+                r.error(
+                    s.key_pos("criteria"),
+                    format!("这份评分表缺少评分项 `{}`（{}）的分值", c.key, c.name),
+                    format!("请补上 `{}: 分值`（满分 {}）", c.key, points_text(c.max)),
+                );
+            }
         }
     }
     ok.then_some(Points(sum))
