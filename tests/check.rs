@@ -148,7 +148,7 @@ fn valid_site_passes_with_summary() {
     assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
     assert_eq!(run.stderr, "");
     assert!(
-        run.stdout.contains("【命名，报送自治区】"),
+        run.stdout.contains("【命名，拟报送自治区】"),
         "{}",
         run.stdout
     );
