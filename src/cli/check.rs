@@ -55,6 +55,17 @@ pub fn summary(checked: &Checked) -> String {
     for (c, f) in site.campaigns.iter().zip(&facts.campaigns).rev() {
         let _ = writeln!(out, "\n【{}年度】{}", c.year, c.title);
         let _ = writeln!(out, "当前阶段：{}", f.stage.label());
+        // Until the publicity period is over the title is only proposed.
+        let named = if f.stage >= Stage::Named {
+            "命名"
+        } else {
+            "拟命名"
+        };
+        let forwarded = if f.stage >= Stage::Forwarded {
+            "已报送自治区"
+        } else {
+            "拟报送自治区"
+        };
         let quota = if c.quota.per_county_min == c.quota.per_county_max {
             format!("{}", c.quota.per_county_min)
         } else {
@@ -77,17 +88,6 @@ pub fn summary(checked: &Checked) -> String {
             let _ = writeln!(out, "排名：尚无评分");
         } else {
             let _ = writeln!(out, "排名（{}）：", crate::derive::scoring::TIE_RULE);
-            // Until the publicity period is over the title is only proposed.
-            let named = if f.stage >= Stage::Named {
-                "命名"
-            } else {
-                "拟命名"
-            };
-            let forwarded = if f.stage >= Stage::Forwarded {
-                "已报送自治区"
-            } else {
-                "拟报送自治区"
-            };
             for &i in &f.ranking {
                 let (e, ef) = (&c.estates[i], &f.estates[i]);
                 let mut notes = Vec::new();
@@ -133,7 +133,7 @@ pub fn summary(checked: &Checked) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "命名“美好家园”小区（{} 个）：{}",
+                "{named}“美好家园”小区（{} 个）：{}",
                 kept.len(),
                 names(&kept)
             );
@@ -148,7 +148,7 @@ pub fn summary(checked: &Checked) -> String {
             }
             let _ = writeln!(
                 out,
-                "报送自治区（{} 个）：{}",
+                "{forwarded}（{} 个）：{}",
                 f.forwarded.len(),
                 names(&f.forwarded)
             );
