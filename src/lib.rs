@@ -8,3 +8,6 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod validate;
+pub mod render;
+pub mod scaffold;
+pub mod write;
