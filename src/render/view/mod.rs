@@ -58,6 +58,8 @@ pub struct SiteView<'a> {
     pub today: String,
     pub today_iso: String,
     pub nav: Vec<Link>,
+    /// Free pages, linked from the top bar and the footer.
+    pub page_links: Vec<Link>,
     pub years: Vec<YearLink<'a>>,
     pub current_year: Option<i32>,
     pub tie_rule: &'static str,
@@ -162,9 +164,10 @@ fn site_view<'a>(
     }
     nav.push(link("cases", "经验案例", urls.link(path::CASES)));
     nav.push(link("archive", "往年活动", urls.link(path::ARCHIVE)));
-    for p in pages {
-        nav.push(link(&format!("page-{}", p.slug), p.title, p.url.clone()));
-    }
+    let page_links = pages
+        .iter()
+        .map(|p| link(&format!("page-{}", p.slug), p.title, p.url.clone()))
+        .collect();
     SiteView {
         title,
         publisher,
@@ -188,6 +191,7 @@ fn site_view<'a>(
         today: format_cn(facts.today),
         today_iso: facts.today.to_string(),
         nav,
+        page_links,
         years: campaigns
             .iter()
             .rev()
