@@ -11,3 +11,6 @@ pub mod model;
 pub mod pipeline;
 pub mod serve;
 pub mod validate;
+pub mod render;
+pub mod scaffold;
+pub mod write;

@@ -4,7 +4,10 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
 pub mod common;
 pub mod import;
 pub mod workdays;
@@ -19,8 +22,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// 生成网站：检查内容后生成静态网页到输出文件夹（默认 public）；出错时保留原有网页不变
+    Build(build::Args),
     /// 检查内容：列出所有错误和警告，并汇总推荐、排名、命名和公示情况
     Check(check::Args),
+    /// 新建网站：在空文件夹中生成带注释的示例内容，可直接生成网站
+    Init(init::Args),
+    /// 新建记录：生成带注释的小区或案例模板文件
+    New(new::Args),
     /// 计算工作日：从 START 起（当天为工作日则算第 1 天）的第 N 个工作日
     Workdays(workdays::Args),
     /// 从各县（市、区）的推荐汇总表（.xlsx/.xls/.ods/.csv）导入小区记录
@@ -44,7 +53,10 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::Init(args) => args.run(),
+        Command::New(args) => args.run(),
         Command::Workdays(args) => args.run(),
         Command::Import(args) => args.run(),
     };

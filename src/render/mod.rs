@@ -1,0 +1,112 @@
+//! Render: the checked site becomes files — the view is built once, every page rendered in
+//! parallel into the staging folder, then the feed, sitemap, theme files and attachments,
+//! and finally the internal link check.
+
+pub mod engine;
+pub mod feed;
+pub mod markdown;
+pub mod pages;
+pub mod theme;
+pub mod urls;
+pub mod view;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::pipeline::Checked;
+use crate::write::{Staging, links};
+use urls::Urls;
+
+/// What a successful render wrote.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub pages: usize,
+    pub files: usize,
+}
+
+/// Renders the checked site at `root` into `staging`. On failure every problem found is
+/// returned, in Chinese, and the caller discards the staging folder.
+pub fn render(
+    root: &Path,
+    checked: &Checked,
+    base_url: &str,
+    staging: &Staging,
+) -> Result<Written, Vec<String>> {
+    let Checked { site, facts } = checked;
+    let urls = Urls::new(base_url);
+    let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
+    let view = view::build(site, facts, &urls);
+    if !view.problems.is_empty() {
+        return Err(view
+            .problems
+            .iter()
+            .map(|(file, msg)| format!("{file}: 错误：{msg}"))
+            .collect());
+    }
+    // One conversion of the whole view; pages share its parts.
+    let root_value = Value::from_serializable(&view);
+    let site_value = root_value
+        .get_from_path("site")
+        .cloned()
+        .unwrap_or_else(Value::none);
+    let engine = engine::Engine::new(&theme, site_value).map_err(|e| vec![e])?;
+    let jobs = pages::jobs(&view, &root_value, &urls);
+
+    let errors = Mutex::new(Vec::new());
+    let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
+    let page_links: Vec<(String, Vec<String>)> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let html = match engine.render(job.template, &job.ctx) {
+                Ok(h) => h,
+                Err(e) => {
+                    fail(engine::describe(&e, Some(&job.out), job.content.as_deref()));
+                    return None;
+                }
+            };
+            if let Err(e) = staging.put(&job.out, html.as_bytes()) {
+                fail(format!("无法写入 {}：{e}", job.out));
+            }
+            Some((job.out.clone(), links::extract(&html)))
+        })
+        .collect();
+
+    let mut written: HashSet<String> = jobs.iter().map(|j| j.out.clone()).collect();
+    let mut put = |rel: String, bytes: &[u8]| {
+        if let Err(e) = staging.put(&rel, bytes) {
+            fail(format!("无法写入 {rel}：{e}"));
+        }
+        written.insert(rel);
+    };
+    put(urls::path::FEED.into(), feed::atom(&view, &urls).as_bytes());
+    put(urls::path::SITEMAP.into(), feed::sitemap(&jobs, &urls).as_bytes());
+    put("robots.txt".into(), feed::robots(&urls).as_bytes());
+    for (rel, bytes) in theme.statics() {
+        put(format!("static/{rel}"), bytes);
+    }
+    let mut attachments = view.files.clone();
+    attachments.sort();
+    attachments.dedup();
+    for (src, out) in &attachments {
+        match std::fs::read(root.join(src)) {
+            Ok(bytes) => put(out.clone(), &bytes),
+            Err(e) => fail(format!("无法读取附件 {}：{e}", crate::diag::display_path(src))),
+        }
+    }
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if errors.is_empty() {
+        errors = links::check(&page_links, &written, &urls.origin, &urls.base);
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    Ok(Written {
+        pages: jobs.len(),
+        files: written.len(),
+    })
+}

@@ -1,0 +1,436 @@
+//! One campaign year as the pages show it: the estates (rows and full records), counties,
+//! ranking, winners, the timeline and the publicity notice.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::cases::{self, CaseCard, CaseView};
+use super::{Body, body};
+use crate::derive::calendar::{format_cn, format_period_cn};
+use crate::derive::{CampaignFacts, EstateFacts, Milestone, Stage, StepState};
+use crate::model::{Campaign, Estate, ObjectionOutcome, ScoreMethod, SiteConfig};
+use crate::render::markdown::Links;
+use crate::render::urls::{Urls, path};
+
+#[derive(Debug, Serialize)]
+pub struct CampaignView<'a> {
+    pub year: i32,
+    pub title: &'a str,
+    pub is_current: bool,
+    pub document: DocumentView<'a>,
+    pub notice: Option<NoticeView<'a>>,
+    pub stage: &'static str,
+    pub stage_key: &'static str,
+    pub milestones: Vec<MilestoneView>,
+    pub quota: QuotaView,
+    pub scoring: ScoringView<'a>,
+    pub min_satisfaction: Option<String>,
+    /// Every estate in county order, then rank, then slug.
+    pub table: Vec<EstateRow<'a>>,
+    /// Scored estates, best first.
+    pub ranking: Vec<EstateRow<'a>>,
+    pub winners: Vec<EstateRow<'a>>,
+    pub forwarded: Vec<EstateRow<'a>>,
+    pub counties: Vec<CountyView<'a>>,
+    /// Full records, by slug (index-aligned with `Campaign::estates`).
+    pub estates: Vec<EstateView<'a>>,
+    /// This year's case studies, newest first.
+    pub cases: Vec<CaseView<'a>>,
+    pub publicity: super::PublicityView<'a>,
+    pub urls: CampaignUrls,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CampaignUrls {
+    pub year: String,
+    pub notice: String,
+    pub estates: String,
+    pub publicity: String,
+    pub summary: String,
+    pub cases: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocumentView<'a> {
+    pub number: &'a str,
+    pub issuer: &'a str,
+    pub issued: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoticeView<'a> {
+    pub title: String,
+    pub date: Option<String>,
+    pub date_iso: Option<String>,
+    pub source: &'a str,
+    pub body: Body,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MilestoneView {
+    pub label: &'static str,
+    pub when: Option<String>,
+    pub date_iso: Option<String>,
+    /// `done`, `current` or `upcoming`.
+    pub state: &'static str,
+    pub state_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuotaView {
+    pub per_county_min: u32,
+    pub per_county_max: u32,
+    pub winners: u32,
+    pub forwarded: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScoringView<'a> {
+    pub max: String,
+    pub method: &'static str,
+    pub criteria: Vec<CriterionView<'a>>,
+    pub scored: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CriterionView<'a> {
+    pub name: &'a str,
+    pub max: String,
+}
+
+/// One line of a listing, with the columns of the summary table (推荐汇总表).
+#[derive(Clone, Debug, Serialize)]
+pub struct EstateRow<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub county: &'a str,
+    pub county_url: Option<String>,
+    pub property_company: &'a str,
+    pub households: Option<u32>,
+    pub score: Option<String>,
+    pub rank: Option<usize>,
+    pub satisfaction: Option<String>,
+    pub winner: bool,
+    pub revoked: bool,
+    pub forwarded: bool,
+    /// What the estate achieved, e.g. 拟命名 / 异议成立，不予命名.
+    pub status: Option<&'static str>,
+    pub street: Option<&'a str>,
+    pub community: Option<&'a str>,
+    pub address: &'a str,
+    pub built: Option<i32>,
+    pub floor_area: Option<&'a str>,
+    pub owners_body: Option<&'static str>,
+    pub submitted: Option<String>,
+}
+
+/// A full estate record: public fields only.
+#[derive(Debug, Serialize)]
+pub struct EstateView<'a> {
+    #[serde(flatten)]
+    pub row: EstateRow<'a>,
+    pub party_building: Option<&'a str>,
+    pub surveyed: Option<u32>,
+    pub satisfied: Option<u32>,
+    pub below_min: bool,
+    pub photos: Vec<PhotoView<'a>>,
+    pub summary: Option<Body>,
+    pub objection: Option<ObjectionView<'a>>,
+    pub cases: Vec<CaseCard<'a>>,
+    #[serde(skip)]
+    pub source: &'a std::path::Path,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PhotoView<'a> {
+    pub url: String,
+    pub alt: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObjectionView<'a> {
+    pub upheld: bool,
+    pub label: &'static str,
+    pub note: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CountyView<'a> {
+    pub n: usize,
+    pub name: &'a str,
+    pub url: String,
+    pub nominees: usize,
+    pub within_quota: bool,
+    pub estates: Vec<EstateRow<'a>>,
+    pub cases: Vec<CaseCard<'a>>,
+}
+
+pub(super) fn build<'a>(
+    c: &'a Campaign,
+    f: &'a CampaignFacts,
+    cfg: &'a SiteConfig,
+    urls: &Urls,
+    is_current: bool,
+    files: &mut Vec<(PathBuf, String)>,
+    problems: &mut Vec<(String, String)>,
+) -> CampaignView<'a> {
+    let y = c.year;
+    let files_base = urls.link(&path::year(y));
+    let links = Links {
+        base: &urls.base,
+        files: &c.files,
+        files_base: &files_base,
+    };
+    let mut used: Vec<String> = Vec::new();
+    let rows: Vec<EstateRow<'a>> = (0..c.estates.len())
+        .map(|i| row(c, f, i, urls))
+        .collect();
+    let pick = |idx: &[usize]| idx.iter().map(|&i| rows[i].clone()).collect::<Vec<_>>();
+
+    let built_cases: Vec<(CaseView<'a>, Vec<String>, Vec<(String, String)>)> = c
+        .experiences
+        .par_iter()
+        .map(|x| cases::case(c, f, x, urls, &links))
+        .collect();
+    let mut case_views = Vec::new();
+    for (v, u, p) in built_cases {
+        used.extend(u);
+        problems.extend(p);
+        case_views.push(v);
+    }
+    let built_estates: Vec<(EstateView<'a>, Vec<String>, Vec<(String, String)>)> = c
+        .estates
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| estate(c, e, &f.estates[i], rows[i].clone(), &links, urls, &case_views))
+        .collect();
+    let mut estates = Vec::new();
+    for (v, u, p) in built_estates {
+        used.extend(u);
+        problems.extend(p);
+        estates.push(v);
+    }
+    let notice = c.notice.as_ref().map(|n| {
+        let b = body(&n.body.text, &links, &n.source, &mut used, problems);
+        NoticeView {
+            title: n.title.clone().unwrap_or_else(|| format!("{}通知", c.title)),
+            date: n.date.or(c.document.issued).map(format_cn),
+            date_iso: n.date.or(c.document.issued).map(|d| d.to_string()),
+            source: &c.document.issuer,
+            body: b,
+        }
+    });
+    let counties = f
+        .counties
+        .iter()
+        .enumerate()
+        .map(|(k, cf)| CountyView {
+            n: k + 1,
+            name: &c.counties[k],
+            url: urls.link(&path::county(y, k + 1)),
+            nominees: cf.nominees,
+            within_quota: cf.within_quota,
+            estates: pick(&cf.estates),
+            cases: case_views
+                .iter()
+                .filter(|cv| cv.card.county == Some(c.counties[k].as_str()))
+                .map(|cv| cv.card.clone())
+                .collect(),
+        })
+        .collect();
+    used.sort();
+    used.dedup();
+    files.extend(used.into_iter().map(|rel| {
+        let out = path::file(y, &rel);
+        (c.dir.join(&rel), out)
+    }));
+    let table = f.counties.iter().flat_map(|k| pick(&k.estates)).collect();
+    let mut case_views = case_views;
+    cases::sort_newest_first(&mut case_views);
+    CampaignView {
+        year: y,
+        title: &c.title,
+        is_current,
+        document: DocumentView {
+            number: &c.document.number,
+            issuer: &c.document.issuer,
+            issued: c.document.issued.map(format_cn),
+        },
+        notice,
+        stage: f.stage.label(),
+        stage_key: stage_key(f.stage),
+        milestones: f.milestones.iter().map(milestone).collect(),
+        quota: QuotaView {
+            per_county_min: c.quota.per_county_min,
+            per_county_max: c.quota.per_county_max,
+            winners: c.quota.winners,
+            forwarded: c.quota.forwarded,
+        },
+        scoring: ScoringView {
+            max: c.scoring.max.display(),
+            method: match c.scoring.method {
+                ScoreMethod::Mean => "各位专家评分的平均分",
+                ScoreMethod::TrimmedMean => "去掉一个最高分和一个最低分后的平均分",
+            },
+            criteria: c
+                .scoring
+                .criteria
+                .iter()
+                .map(|k| CriterionView {
+                    name: &k.name,
+                    max: k.max.display(),
+                })
+                .collect(),
+            scored: !f.ranking.is_empty(),
+        },
+        min_satisfaction: c
+            .min_satisfaction
+            .map(|m| format!("{}%", (m * 100.0 * 100.0).round() / 100.0)),
+        table,
+        ranking: pick(&f.ranking),
+        winners: pick(&f.winners),
+        forwarded: pick(&f.forwarded),
+        counties,
+        estates,
+        cases: case_views,
+        publicity: super::publicity::publicity(c, f, cfg, pick(&f.winners)),
+        urls: CampaignUrls {
+            year: urls.link(&path::year(y)),
+            notice: urls.link(&path::notice(y)),
+            estates: urls.link(&path::estates(y)),
+            publicity: urls.link(&path::publicity(y)),
+            summary: urls.link(&path::summary(y)),
+            cases: urls.link(&path::year_cases(y)),
+        },
+    }
+}
+
+fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls) -> EstateRow<'a> {
+    let (e, ef) = (&c.estates[i], &f.estates[i]);
+    let county_n = c.counties.iter().position(|k| *k == e.county);
+    EstateRow {
+        slug: &e.slug,
+        name: &e.name,
+        url: urls.link(&path::estate(c.year, &e.slug)),
+        county: &e.county,
+        county_url: county_n.map(|n| urls.link(&path::county(c.year, n + 1))),
+        property_company: &e.property_company,
+        households: e.households,
+        score: ef.score.map(|s| s.display()),
+        rank: ef.rank,
+        satisfaction: ef.satisfaction.map(|r| r.percent()),
+        winner: ef.winner,
+        revoked: ef.revoked,
+        forwarded: ef.forwarded,
+        status: status(ef),
+        street: e.street.as_deref(),
+        community: e.community.as_deref(),
+        address: &e.address,
+        built: e.built,
+        floor_area: e.floor_area.as_deref(),
+        owners_body: e.owners_body.map(|o| o.label()),
+        submitted: e.submitted.map(format_cn),
+    }
+}
+
+fn status(ef: &EstateFacts) -> Option<&'static str> {
+    if ef.revoked {
+        Some("异议成立，不予命名")
+    } else if ef.forwarded {
+        Some("拟命名，报送自治区")
+    } else if ef.winner {
+        Some("拟命名")
+    } else {
+        None
+    }
+}
+
+type Built<'a, T> = (T, Vec<String>, Vec<(String, String)>);
+
+fn estate<'a>(
+    c: &'a Campaign,
+    e: &'a Estate,
+    ef: &'a EstateFacts,
+    row: EstateRow<'a>,
+    links: &Links,
+    urls: &Urls,
+    cases: &[CaseView<'a>],
+) -> Built<'a, EstateView<'a>> {
+    let (mut used, mut problems) = (Vec::new(), Vec::new());
+    let summary = e
+        .summary
+        .as_ref()
+        .map(|m| body(&m.text, links, &e.source, &mut used, &mut problems));
+    used.extend(e.photos.iter().map(|p| p.src.clone()));
+    let view = EstateView {
+        row,
+        party_building: e.party_building.as_deref(),
+        surveyed: e.satisfaction.map(|s| s.surveyed),
+        satisfied: e.satisfaction.map(|s| s.satisfied),
+        below_min: matches!((ef.satisfaction, c.min_satisfaction), (Some(r), Some(m)) if r.as_f64() < m),
+        photos: e
+            .photos
+            .iter()
+            .map(|p| PhotoView {
+                url: urls.link(&path::file(c.year, &p.src)),
+                alt: &p.alt,
+            })
+            .collect(),
+        summary,
+        objection: e.objection.as_ref().map(|o| ObjectionView {
+            upheld: o.outcome == ObjectionOutcome::Upheld,
+            label: match o.outcome {
+                ObjectionOutcome::Upheld => "公示期间收到异议，经核查异议成立",
+                ObjectionOutcome::Dismissed => "公示期间收到异议，经核查异议不成立",
+            },
+            note: o.note.as_deref(),
+        }),
+        cases: ef
+            .experiences
+            .iter()
+            .filter_map(|&xi| {
+                let slug = c.experiences[xi].slug.as_str();
+                cases.iter().find(|v| v.card.slug == slug)
+            })
+            .map(|v| v.card.clone())
+            .collect(),
+        source: &e.source,
+    };
+    (view, used, problems)
+}
+
+fn stage_key(s: Stage) -> &'static str {
+    match s {
+        Stage::Nominating => "nominating",
+        Stage::Reviewing => "reviewing",
+        Stage::Publicity => "publicity",
+        Stage::Named => "named",
+        Stage::Forwarded => "forwarded",
+    }
+}
+
+fn milestone(m: &Milestone) -> MilestoneView {
+    let when = m.date.map(|d| match (m.stage, m.end) {
+        (_, Some(end)) => format_period_cn(d, end),
+        (Stage::Nominating, _) => format!("{}截止", format_cn(d)),
+        (Stage::Reviewing, _) => format!("{}起", format_cn(d)),
+        (Stage::Forwarded, _) => format!("{}前", format_cn(d)),
+        _ => format_cn(d),
+    });
+    let (state, state_label) = match m.state {
+        StepState::Done => ("done", "已完成"),
+        StepState::Current => ("current", "进行中"),
+        StepState::Upcoming => ("upcoming", "未开始"),
+    };
+    MilestoneView {
+        label: m.label,
+        when,
+        date_iso: m.date.map(|d| d.to_string()),
+        state,
+        state_label,
+    }
+}
+
