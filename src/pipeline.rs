@@ -32,3 +32,56 @@ pub fn calendar_overlay(root: &Path, diags: &mut Diagnostics) -> crate::model::C
         None => Default::default(),
     }
 }
+
+/// Why a build did not replace the output.
+pub enum BuildFailure {
+    /// Content errors (and any warnings found on the way), as `check` reports them.
+    Content(Diagnostics),
+    /// Render, template or file-system errors, already in Chinese.
+    Output(Vec<String>),
+}
+
+/// A finished build: what was written and the warnings that did not stop it.
+pub struct Built {
+    pub written: crate::render::Written,
+    pub warnings: Diagnostics,
+}
+
+/// The whole pipeline: check, render into a staging folder beside `output`, and swap it
+/// in only when everything succeeded — a failed build leaves `output` untouched.
+pub fn build(
+    root: &Path,
+    output: &Path,
+    today: NaiveDate,
+    base_url: Option<&str>,
+) -> Result<Built, BuildFailure> {
+    use crate::write::Staging;
+    let (checked, diags) = check(root, today);
+    if diags.has_errors() {
+        return Err(BuildFailure::Content(diags));
+    }
+    let base_url = base_url.map_or_else(|| checked.site.config.base_url.clone(), str::to_string);
+    let staging = Staging::begin(output).map_err(|e| {
+        BuildFailure::Output(vec![format!(
+            "无法在 {} 旁边创建临时文件夹：{e}",
+            output.display()
+        )])
+    })?;
+    let written = match crate::render::render(root, &checked, &base_url, &staging) {
+        Ok(w) => w,
+        Err(errors) => {
+            staging.abort();
+            return Err(BuildFailure::Output(errors));
+        }
+    };
+    staging.commit().map_err(|e| {
+        BuildFailure::Output(vec![format!(
+            "无法用新生成的网页替换 {}：{e}",
+            output.display()
+        )])
+    })?;
+    Ok(Built {
+        written,
+        warnings: diags,
+    })
+}

@@ -5,9 +5,8 @@ use std::time::Instant;
 
 use super::common::{SiteArgs, print_diagnostics};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::pipeline;
-use crate::render;
-use crate::write::{self, Staging};
+use crate::pipeline::{self, BuildFailure};
+use crate::write;
 
 /// 生成网站：检查内容后生成静态网页到输出文件夹（默认 public）；出错时保留原有网页不变
 #[derive(clap::Args, Debug)]
@@ -46,30 +45,17 @@ impl Args {
             eprintln!("错误：{msg}");
             return EXIT_USAGE;
         }
-        let (checked, diags) = pipeline::check(root, today);
-        print_diagnostics(&diags);
-        if diags.has_errors() {
-            eprintln!(
-                "生成失败：请按上面的提示逐条修改后再运行 `jiayuan build`。原有的 {} 没有改动。",
-                output.display()
-            );
-            return EXIT_FAILED;
-        }
-        let base_url = self
-            .base_url
-            .clone()
-            .unwrap_or_else(|| checked.site.config.base_url.clone());
-        let staging = match Staging::begin(&output) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("错误：无法在 {} 旁边创建临时文件夹：{e}", output.display());
+        let built = match pipeline::build(root, &output, today, self.base_url.as_deref()) {
+            Ok(b) => b,
+            Err(BuildFailure::Content(diags)) => {
+                print_diagnostics(&diags);
+                eprintln!(
+                    "生成失败：请按上面的提示逐条修改后再运行 `jiayuan build`。原有的 {} 没有改动。",
+                    output.display()
+                );
                 return EXIT_FAILED;
             }
-        };
-        let written = match render::render(root, &checked, &base_url, &staging) {
-            Ok(w) => w,
-            Err(errors) => {
-                staging.abort();
+            Err(BuildFailure::Output(errors)) => {
                 for e in &errors {
                     eprintln!("错误：{e}");
                 }
@@ -81,10 +67,8 @@ impl Args {
                 return EXIT_FAILED;
             }
         };
-        if let Err(e) = staging.commit() {
-            eprintln!("错误：无法用新生成的网页替换 {}：{e}", output.display());
-            return EXIT_FAILED;
-        }
+        print_diagnostics(&built.warnings);
+        let written = built.written;
         println!(
             "生成完成：{} 个网页，共 {} 个文件，写入 {}（用时 {:.2} 秒）",
             written.pages,

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 pub mod build;
 pub mod check;
-pub mod init;
-pub mod new;
 pub mod common;
 pub mod import;
+pub mod init;
+pub mod new;
+pub mod serve;
 pub mod workdays;
 
 /// jiayuan（家园）：“加强物业管理 共建美好家园”活动网站生成工具
@@ -32,6 +33,8 @@ enum Command {
     New(new::Args),
     /// 计算工作日：从 START 起（当天为工作日则算第 1 天）的第 N 个工作日
     Workdays(workdays::Args),
+    /// 预览网站：在本机打开网页，修改内容后自动刷新（不会写入 public）
+    Serve(serve::Args),
     /// 从各县（市、区）的推荐汇总表（.xlsx/.xls/.ods/.csv）导入小区记录
     ///
     /// 每一行写成 content/campaigns/<年度>/estates/<文件名>.yaml。任何一行有错误时不写入任何文件（除非使用 --skip-bad-rows）；已有的同一小区记录不会被覆盖（除非使用 --force）。
@@ -58,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Workdays(args) => args.run(),
+        Command::Serve(args) => args.run(),
         Command::Import(args) => args.run(),
     };
     ExitCode::from(code)

@@ -195,7 +195,10 @@ mod tests {
             html("这是**“重点”**内容"),
             "<p>这是<strong>“重点”</strong>内容</p>\n"
         );
-        assert!(html("- **党组织要牵头，但不包办。**党支部").contains("<strong>党组织要牵头，但不包办。</strong>党支部"));
+        assert!(
+            html("- **党组织要牵头，但不包办。**党支部")
+                .contains("<strong>党组织要牵头，但不包办。</strong>党支部")
+        );
     }
 
     // Raw HTML and script URLs from authors never reach the page.
@@ -210,8 +213,15 @@ mod tests {
     // Headings get unique ids and level-2/3 headings form the table of contents.
     #[test]
     fn headings_and_toc() {
-        let r = render("## 小区概况\n\n### 一、做法\n\n## 小区概况\n", &Links::default());
-        assert!(r.html.contains("<h2 id=\"小区概况\">小区概况</h2>"), "{}", r.html);
+        let r = render(
+            "## 小区概况\n\n### 一、做法\n\n## 小区概况\n",
+            &Links::default(),
+        );
+        assert!(
+            r.html.contains("<h2 id=\"小区概况\">小区概况</h2>"),
+            "{}",
+            r.html
+        );
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["小区概况", "一做法", "小区概况-1"]);
     }
@@ -238,7 +248,11 @@ mod tests {
             "[方案](files/plan.pdf) [首页](/) ![图](https://cdn.example.com/a.png)",
             &links,
         );
-        assert!(r.html.contains("href=\"/sub/2025/files/plan.pdf\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/sub/2025/files/plan.pdf\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"/sub/\""));
         assert!(!r.html.contains("cdn.example.com"));
         assert_eq!(r.used_files, ["files/plan.pdf"]);

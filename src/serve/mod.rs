@@ -34,7 +34,8 @@ pub enum Event<'a> {
     },
 }
 
-/// Starts the server and the watch loop; returns only on a watcher failure.
+/// Starts the watcher, the first build, the server and the rebuild loop; returns early
+/// only when the port or the watcher cannot be set up.
 pub fn run(
     opts: &Options,
     preview: PathBuf,
@@ -50,6 +51,7 @@ pub fn run(
         )
     })?;
     let server: Arc<tiny_http::Server> = Arc::new(server);
+    let watch = watch::Watch::start(&opts.root)?;
     let shared = Arc::new(http::Shared::default());
     let build_once = |changed: &[PathBuf]| {
         let t = Instant::now();
@@ -80,7 +82,6 @@ pub fn run(
     let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
     let url = format!("http://{}:{}{}", opts.bind, port, opts.prefix);
     report(Event::Listening(&url));
-    watch::watch(&opts.root, Duration::from_millis(80), |changed| {
-        build_once(&changed)
-    })
+    watch.run(Duration::from_millis(80), |changed| build_once(&changed));
+    Ok(())
 }

@@ -23,60 +23,110 @@ pub fn matters(root: &Path, path: &Path) -> bool {
     })
 }
 
-/// Calls `on_change` once per burst of relevant events: after a change, waits until
-/// `quiet` passes with no further relevant event (editors save in several steps).
-pub fn watch(
-    root: &Path,
-    quiet: Duration,
-    mut on_change: impl FnMut(Vec<PathBuf>),
-) -> Result<(), String> {
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
-            let _ = tx.send(event.paths);
-        }
-    })
-    .map_err(|e| format!("无法监视文件变化：{e}"))?;
-    for dir in ["content", "themes"] {
-        let p = root.join(dir);
-        if p.is_dir() {
-            watcher
-                .watch(&p, RecursiveMode::Recursive)
-                .map_err(|e| format!("无法监视 {}：{e}", p.display()))?;
-        }
+/// Creating, writing, renaming or deleting a file can change the site; opening, reading
+/// or touching its permissions cannot.
+pub fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::EventKind::{Any, Create, Modify, Remove};
+    use notify::event::ModifyKind;
+    match kind {
+        Create(_) | Remove(_) | Any => true,
+        Modify(ModifyKind::Metadata(_)) => false,
+        Modify(_) => true,
+        _ => false,
     }
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    loop {
-        let Ok(first) = rx.recv() else {
-            return Ok(());
-        };
-        let mut changed: Vec<PathBuf> = first.into_iter().filter(|p| matters(&root, p)).collect();
-        if changed.is_empty() {
-            continue;
-        }
-        let mut deadline = Instant::now() + quiet;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match rx.recv_timeout(left) {
-                Ok(paths) => {
-                    let before = changed.len();
-                    changed.extend(paths.into_iter().filter(|p| matters(&root, p)));
-                    if changed.len() > before {
-                        deadline = Instant::now() + quiet;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+}
+
+/// A running watch on `content/` and `themes/`. Started before the first build so that
+/// no edit made while it runs is missed.
+pub struct Watch {
+    root: PathBuf,
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl Watch {
+    pub fn start(root: &Path) -> Result<Watch, String> {
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            // Reading files (our own build does) raises access events; only changes matter.
+            if let Ok(event) = res
+                && changes_content(&event.kind)
+            {
+                let _ = tx.send(event.paths);
+            }
+        })
+        .map_err(|e| format!("无法监视文件变化：{e}"))?;
+        for dir in ["content", "themes"] {
+            let p = root.join(dir);
+            if p.is_dir() {
+                watcher
+                    .watch(&p, RecursiveMode::Recursive)
+                    .map_err(|e| format!("无法监视 {}：{e}", p.display()))?;
             }
         }
-        changed.sort();
-        changed.dedup();
-        on_change(changed);
+        Ok(Watch {
+            root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            rx,
+            _watcher: watcher,
+        })
+    }
+
+    /// Calls `on_change` once per burst of relevant events: after a change, waits until
+    /// `quiet` passes with no further relevant event (editors save in several steps).
+    pub fn run(self, quiet: Duration, mut on_change: impl FnMut(Vec<PathBuf>)) {
+        let relevant = |paths: Vec<PathBuf>| -> Vec<PathBuf> {
+            paths
+                .into_iter()
+                .filter(|p| matters(&self.root, p))
+                .collect()
+        };
+        while let Ok(first) = self.rx.recv() {
+            let mut changed = relevant(first);
+            if changed.is_empty() {
+                continue;
+            }
+            let mut deadline = Instant::now() + quiet;
+            while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+                match self.rx.recv_timeout(left) {
+                    Ok(paths) => {
+                        let more = relevant(paths);
+                        if !more.is_empty() {
+                            changed.extend(more);
+                            deadline = Instant::now() + quiet;
+                        }
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            changed.sort();
+            changed.dedup();
+            on_change(changed);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Reads and permission changes never trigger a rebuild; writes, renames and removals do.
+    #[test]
+    fn event_kinds() {
+        use notify::EventKind;
+        use notify::event::{
+            AccessKind, CreateKind, DataChange, MetadataKind, ModifyKind, RemoveKind,
+        };
+        assert!(!changes_content(&EventKind::Access(AccessKind::Any)));
+        assert!(!changes_content(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::Any
+        ))));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(changes_content(&EventKind::Create(CreateKind::File)));
+        assert!(changes_content(&EventKind::Remove(RemoveKind::File)));
+    }
 
     // Content and theme files matter; output, swap, backup and hidden files do not.
     #[test]

@@ -185,9 +185,7 @@ pub(super) fn build<'a>(
         files_base: &files_base,
     };
     let mut used: Vec<String> = Vec::new();
-    let rows: Vec<EstateRow<'a>> = (0..c.estates.len())
-        .map(|i| row(c, f, i, urls))
-        .collect();
+    let rows: Vec<EstateRow<'a>> = (0..c.estates.len()).map(|i| row(c, f, i, urls)).collect();
     let pick = |idx: &[usize]| idx.iter().map(|&i| rows[i].clone()).collect::<Vec<_>>();
 
     let built_cases: Vec<(CaseView<'a>, Vec<String>, Vec<(String, String)>)> = c
@@ -205,7 +203,17 @@ pub(super) fn build<'a>(
         .estates
         .par_iter()
         .enumerate()
-        .map(|(i, e)| estate(c, e, &f.estates[i], rows[i].clone(), &links, urls, &case_views))
+        .map(|(i, e)| {
+            estate(
+                c,
+                e,
+                &f.estates[i],
+                rows[i].clone(),
+                &links,
+                urls,
+                &case_views,
+            )
+        })
         .collect();
     let mut estates = Vec::new();
     for (v, u, p) in built_estates {
@@ -216,7 +224,10 @@ pub(super) fn build<'a>(
     let notice = c.notice.as_ref().map(|n| {
         let b = body(&n.body.text, &links, &n.source, &mut used, problems);
         NoticeView {
-            title: n.title.clone().unwrap_or_else(|| format!("{}通知", c.title)),
+            title: n
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{}通知", c.title)),
             date: n.date.or(c.document.issued).map(format_cn),
             date_iso: n.date.or(c.document.issued).map(|d| d.to_string()),
             source: &c.document.issuer,
@@ -433,4 +444,3 @@ fn milestone(m: &Milestone) -> MilestoneView {
         state_label,
     }
 }
-

@@ -35,7 +35,9 @@ pub struct PublicityView<'a> {
 
 /// The city in the honour's name, taken from the issuer (`玉林市住房和城乡建设局` → `玉林市`).
 fn city(issuer: &str) -> &str {
-    issuer.find('市').map_or("", |i| &issuer[..i + '市'.len_utf8()])
+    issuer
+        .find('市')
+        .map_or("", |i| &issuer[..i + '市'.len_utf8()])
 }
 
 pub(super) fn publicity<'a>(
