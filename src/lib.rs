@@ -7,7 +7,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod pipeline;
-pub mod validate;
 pub mod render;
 pub mod scaffold;
+pub mod validate;
 pub mod write;

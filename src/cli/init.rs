@@ -34,7 +34,10 @@ impl Args {
     pub fn run(self) -> u8 {
         let dir = &self.dir;
         if dir.exists() {
-            let empty = dir.is_dir() && fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+            let empty = dir.is_dir()
+                && fs::read_dir(dir)
+                    .map(|mut d| d.next().is_none())
+                    .unwrap_or(false);
             if !empty {
                 eprintln!(
                     "错误：{} 已存在且不是空文件夹，为避免覆盖已有文件，已停止\n  提示：请指定一个新的文件夹名，例如 `jiayuan init mysite`",
@@ -62,7 +65,10 @@ impl Args {
         }
         println!("已新建网站：{}", dir.display());
         if self.theme {
-            println!("内置主题已导出到 {}/themes/default/，可修改其中的模板和样式。", dir.display());
+            println!(
+                "内置主题已导出到 {}/themes/default/，可修改其中的模板和样式。",
+                dir.display()
+            );
         }
         println!("下一步：");
         println!("  cd {}", dir.display());

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 pub mod build;
 pub mod check;
+pub mod common;
 pub mod init;
 pub mod new;
-pub mod common;
 pub mod workdays;
 
 /// jiayuan（家园）：“加强物业管理 共建美好家园”活动网站生成工具

@@ -34,7 +34,8 @@ pub enum Kind {
 fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 80
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
@@ -92,7 +93,10 @@ impl Args {
             eprintln!("错误：无法写入 {}：{e}", path.display());
             return EXIT_FAILED;
         }
-        println!("已生成 {}，请按注释填写后运行 `jiayuan check`。", path.display());
+        println!(
+            "已生成 {}，请按注释填写后运行 `jiayuan check`。",
+            path.display()
+        );
         EXIT_OK
     }
 }

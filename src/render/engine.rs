@@ -70,7 +70,9 @@ pub fn describe(err: &tera::Error, output: Option<&str>, content: Option<&str>) 
     if let Some(file) = content {
         msg.push_str(&format!("（内容文件 {file}）"));
     }
-    msg.push_str("\n  提示：请检查模板中的变量名和语法；内置模板可用 `jiayuan init 目录 --theme` 导出对照");
+    msg.push_str(
+        "\n  提示：请检查模板中的变量名和语法；内置模板可用 `jiayuan init 目录 --theme` 导出对照",
+    );
     msg
 }
 
@@ -94,9 +96,7 @@ mod tests {
     #[test]
     fn syntax_errors_are_located() {
         let mut tera = Tera::new();
-        let err = tera
-            .add_raw_template("y.html", "ok\n{% if %}")
-            .unwrap_err();
+        let err = tera.add_raw_template("y.html", "ok\n{% if %}").unwrap_err();
         let msg = describe(&err, None, None);
         assert!(msg.contains("templates/y.html 第 2 行"), "{msg}");
     }

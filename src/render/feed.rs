@@ -76,20 +76,32 @@ pub fn atom(view: &View, urls: &Urls) -> String {
     let _ = writeln!(out, "  <title>{}</title>", esc(view.site.title));
     let _ = writeln!(out, "  <id>{}</id>", esc(&home));
     let _ = writeln!(out, "  <updated>{}</updated>", stamp(updated));
-    let _ = writeln!(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", esc(&home));
+    let _ = writeln!(
+        out,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        esc(&home)
+    );
     let _ = writeln!(
         out,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
         esc(&urls.absolute(path::FEED))
     );
-    let _ = writeln!(out, "  <author><name>{}</name></author>", esc(view.site.publisher));
+    let _ = writeln!(
+        out,
+        "  <author><name>{}</name></author>",
+        esc(view.site.publisher)
+    );
     for e in &entries {
         // Links in the view are site paths; the feed needs absolute URLs.
         let abs = format!("{}{}", urls.origin, e.url);
         out.push_str("  <entry>\n");
         let _ = writeln!(out, "    <title>{}</title>", esc(&e.title));
         let _ = writeln!(out, "    <id>{}</id>", esc(&abs));
-        let _ = writeln!(out, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", esc(&abs));
+        let _ = writeln!(
+            out,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            esc(&abs)
+        );
         let _ = writeln!(out, "    <updated>{}</updated>", stamp(&e.date));
         let _ = writeln!(out, "    <author><name>{}</name></author>", esc(&e.source));
         if let Some(s) = &e.summary {
@@ -106,7 +118,12 @@ pub fn sitemap(jobs: &[Job], urls: &Urls) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for j in jobs.iter().filter(|j| j.listed) {
-        let _ = writeln!(out, "  <url><loc>{}{}</loc></url>", esc(&urls.origin), esc(&j.url));
+        let _ = writeln!(
+            out,
+            "  <url><loc>{}{}</loc></url>",
+            esc(&urls.origin),
+            esc(&j.url)
+        );
     }
     out.push_str("</urlset>\n");
     out

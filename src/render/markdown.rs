@@ -154,11 +154,19 @@ pub fn render(text: &str, links: &Links) -> Rendered {
     used.sort();
     used.dedup();
     Rendered {
-        html: wrap_tables(&html),
+        html: localise(&wrap_tables(&html)),
         toc: st.toc,
         used_files: used,
         problems: st.problems,
     }
+}
+
+/// comrak labels footnote back-links in English; the site speaks Chinese.
+fn localise(html: &str) -> String {
+    html.replace(
+        "aria-label=\"Back to reference ",
+        "aria-label=\"返回正文引用处 ",
+    )
 }
 
 /// Wide tables scroll inside their own box on a phone instead of widening the page.
@@ -195,7 +203,10 @@ mod tests {
             html("这是**“重点”**内容"),
             "<p>这是<strong>“重点”</strong>内容</p>\n"
         );
-        assert!(html("- **党组织要牵头，但不包办。**党支部").contains("<strong>党组织要牵头，但不包办。</strong>党支部"));
+        assert!(
+            html("- **党组织要牵头，但不包办。**党支部")
+                .contains("<strong>党组织要牵头，但不包办。</strong>党支部")
+        );
     }
 
     // Raw HTML and script URLs from authors never reach the page.
@@ -210,8 +221,15 @@ mod tests {
     // Headings get unique ids and level-2/3 headings form the table of contents.
     #[test]
     fn headings_and_toc() {
-        let r = render("## 小区概况\n\n### 一、做法\n\n## 小区概况\n", &Links::default());
-        assert!(r.html.contains("<h2 id=\"小区概况\">小区概况</h2>"), "{}", r.html);
+        let r = render(
+            "## 小区概况\n\n### 一、做法\n\n## 小区概况\n",
+            &Links::default(),
+        );
+        assert!(
+            r.html.contains("<h2 id=\"小区概况\">小区概况</h2>"),
+            "{}",
+            r.html
+        );
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["小区概况", "一做法", "小区概况-1"]);
     }
@@ -223,6 +241,8 @@ mod tests {
         assert!(out.contains("<div class=\"table-scroll\""));
         assert!(out.contains("</table></div>"));
         assert!(out.contains("footnote"));
+        assert!(out.contains("返回正文引用处"), "{out}");
+        assert!(!out.contains("Back to"), "{out}");
     }
 
     // Campaign files are linked at their published place; external images are refused.
@@ -238,7 +258,11 @@ mod tests {
             "[方案](files/plan.pdf) [首页](/) ![图](https://cdn.example.com/a.png)",
             &links,
         );
-        assert!(r.html.contains("href=\"/sub/2025/files/plan.pdf\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/sub/2025/files/plan.pdf\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"/sub/\""));
         assert!(!r.html.contains("cdn.example.com"));
         assert_eq!(r.used_files, ["files/plan.pdf"]);

@@ -83,7 +83,10 @@ pub fn render(
         written.insert(rel);
     };
     put(urls::path::FEED.into(), feed::atom(&view, &urls).as_bytes());
-    put(urls::path::SITEMAP.into(), feed::sitemap(&jobs, &urls).as_bytes());
+    put(
+        urls::path::SITEMAP.into(),
+        feed::sitemap(&jobs, &urls).as_bytes(),
+    );
     put("robots.txt".into(), feed::robots(&urls).as_bytes());
     for (rel, bytes) in theme.statics() {
         put(format!("static/{rel}"), bytes);
@@ -94,7 +97,10 @@ pub fn render(
     for (src, out) in &attachments {
         match std::fs::read(root.join(src)) {
             Ok(bytes) => put(out.clone(), &bytes),
-            Err(e) => fail(format!("无法读取附件 {}：{e}", crate::diag::display_path(src))),
+            Err(e) => fail(format!(
+                "无法读取附件 {}：{e}",
+                crate::diag::display_path(src)
+            )),
         }
     }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -51,7 +51,10 @@ fn at(root: &Value, p: &str) -> Value {
 }
 
 fn first(v: &Value, n: usize) -> Value {
-    Value::from(v.as_array().map_or(Vec::new(), |a| a.iter().take(n).cloned().collect()))
+    Value::from(
+        v.as_array()
+            .map_or(Vec::new(), |a| a.iter().take(n).cloned().collect()),
+    )
 }
 
 struct Pages<'u> {
@@ -204,9 +207,15 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
         v
     };
     // The current year's pages light up their own column; past years belong to the archive.
-    let key = |k: &str| if is_current { k.to_string() } else { "archive".into() };
+    let key = |k: &str| {
+        if is_current {
+            k.to_string()
+        } else {
+            "archive".into()
+        }
+    };
     let year_label = format!("{y}年度");
-    let base_crumbs = vec![crumb(year_label.clone(), c.urls.year.clone())];
+    let base_crumbs = [crumb(year_label.clone(), c.urls.year.clone())];
     let with = |m: Meta, extra: Vec<Crumb>| Meta {
         crumbs: base_crumbs.iter().cloned().chain(extra).collect(),
         ..m
@@ -242,7 +251,10 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
     p.add(
         path::estates(y),
         "estates.html",
-        with(meta(format!("{y}年度推荐小区名单"), "推荐小区", &key("estates")), vec![]),
+        with(
+            meta(format!("{y}年度推荐小区名单"), "推荐小区", &key("estates")),
+            vec![],
+        ),
         data(vec![]),
         None,
     );
@@ -251,7 +263,11 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
             path::county(y, county.n),
             "county.html",
             with(
-                meta(format!("{y}年度推荐小区：{}", county.name), "推荐小区", &key("estates")),
+                meta(
+                    format!("{y}年度推荐小区：{}", county.name),
+                    "推荐小区",
+                    &key("estates"),
+                ),
                 vec![crumb("推荐小区", estates_url.clone())],
             ),
             data(vec![("county", at(&cv, &format!("counties.{k}")))]),
@@ -291,7 +307,14 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
     p.add(
         path::summary(y),
         "summary.html",
-        with(meta(format!("{y}年度推荐小区汇总表"), "推荐汇总表", &key("summary")), vec![]),
+        with(
+            meta(
+                format!("{y}年度推荐小区汇总表"),
+                "推荐汇总表",
+                &key("summary"),
+            ),
+            vec![],
+        ),
         data(vec![]),
         None,
     );
@@ -299,8 +322,14 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
     p.add(
         path::year_cases(y),
         "cases.html",
-        with(meta(format!("{y}年度经验案例"), "经验案例", &key("cases")), vec![]),
-        data(vec![("cases", at(&cv, "cases")), ("tags", Value::from(Vec::<Value>::new()))]),
+        with(
+            meta(format!("{y}年度经验案例"), "经验案例", &key("cases")),
+            vec![],
+        ),
+        data(vec![
+            ("cases", at(&cv, "cases")),
+            ("tags", Value::from(Vec::<Value>::new())),
+        ]),
         None,
     );
     let cases_url = c.urls.cases.clone();

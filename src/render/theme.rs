@@ -61,9 +61,11 @@ impl Theme {
             .iter()
             .filter_map(|(p, b)| p.strip_prefix("templates/").map(|n| (p, n, b)))
             .map(|(p, n, b)| {
-                std::str::from_utf8(b)
-                    .map(|t| (n, t))
-                    .map_err(|_| format!("主题模板 {p} 不是 UTF-8 编码的文本\n  提示：请用 UTF-8 编码保存模板文件"))
+                std::str::from_utf8(b).map(|t| (n, t)).map_err(|_| {
+                    format!(
+                        "主题模板 {p} 不是 UTF-8 编码的文本\n  提示：请用 UTF-8 编码保存模板文件"
+                    )
+                })
             })
             .collect()
     }

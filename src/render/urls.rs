@@ -148,8 +148,14 @@ mod tests {
         assert_eq!(u.domain(), "example.gov.cn");
         assert_eq!(Urls::new("https://example.gov.cn").base, "/");
         assert_eq!(Urls::new("/").base, "/");
-        assert_eq!(u.link(&path::estate(2025, "a")), "/sub/path/2025/estates/a/");
-        assert_eq!(u.absolute(path::FEED), "https://example.gov.cn/sub/path/feed.xml");
+        assert_eq!(
+            u.link(&path::estate(2025, "a")),
+            "/sub/path/2025/estates/a/"
+        );
+        assert_eq!(
+            u.absolute(path::FEED),
+            "https://example.gov.cn/sub/path/feed.xml"
+        );
     }
 
     // Folder paths are written as index.html; tag ids are stable ASCII.

@@ -39,8 +39,14 @@ pub fn site(year: i32) -> Vec<(String, String)> {
     vec![
         ("content/site.yaml".into(), SITE.into()),
         ("content/calendar.yaml".into(), CALENDAR.into()),
-        ("content/pages/about.md".into(), fill(PAGE, year, "", "", "")),
-        (format!("{dir}/campaign.yaml"), fill(CAMPAIGN, year, "", "", "")),
+        (
+            "content/pages/about.md".into(),
+            fill(PAGE, year, "", "", ""),
+        ),
+        (
+            format!("{dir}/campaign.yaml"),
+            fill(CAMPAIGN, year, "", "", ""),
+        ),
         (format!("{dir}/notice.md"), fill(NOTICE, year, "", "", "")),
         (
             format!("{dir}/estates/{SAMPLE_ESTATE}.yaml"),
@@ -50,6 +56,10 @@ pub fn site(year: i32) -> Vec<(String, String)> {
             format!("{dir}/experiences/shili-anli.md"),
             experience(year, "shili-anli", Some(SAMPLE_ESTATE)),
         ),
-        (format!("{dir}/files/README.txt"), "本文件夹存放本年度的附件（照片、PDF 等）。只有被网页引用的文件才会发布到网站上。\n".into()),
+        (
+            format!("{dir}/files/README.txt"),
+            "本文件夹存放本年度的附件（照片、PDF 等）。只有被网页引用的文件才会发布到网站上。\n"
+                .into(),
+        ),
     ]
 }

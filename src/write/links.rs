@@ -132,9 +132,15 @@ mod tests {
         let r = |l| resolve(l, "2025/estates/a/index.html", "https://x.gov.cn", "/sub/");
         assert_eq!(r("/sub/2025/"), Some(Ok("2025/index.html".into())));
         assert_eq!(r("/sub/"), Some(Ok("index.html".into())));
-        assert_eq!(r("https://x.gov.cn/sub/feed.xml"), Some(Ok("feed.xml".into())));
+        assert_eq!(
+            r("https://x.gov.cn/sub/feed.xml"),
+            Some(Ok("feed.xml".into()))
+        );
         assert_eq!(r("../b/"), Some(Ok("2025/estates/b/index.html".into())));
-        assert_eq!(r("p%E5%9B%BE.jpg#x"), Some(Ok("2025/estates/a/p图.jpg".into())));
+        assert_eq!(
+            r("p%E5%9B%BE.jpg#x"),
+            Some(Ok("2025/estates/a/p图.jpg".into()))
+        );
         assert!(matches!(r("/other/"), Some(Err(_))));
         assert_eq!(r("https://other.example/"), None);
         assert_eq!(r("#top"), None);

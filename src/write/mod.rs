@@ -23,7 +23,8 @@ fn prefix(output: &Path) -> String {
 
 /// Whether the process that left a staging folder may still be running.
 fn alive(pid: u32) -> bool {
-    pid == std::process::id() || Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists()
+    pid == std::process::id()
+        || Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Removes what killed builds left behind (`.public.staging-<pid>`, `.public.old-<pid>`).

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cases::{self, CaseCard, CaseView};
-use super::{Body, body};
+use super::{Body, Built, body};
 use crate::derive::calendar::{format_cn, format_period_cn};
 use crate::derive::{CampaignFacts, EstateFacts, Milestone, Stage, StepState};
 use crate::model::{Campaign, Estate, ObjectionOutcome, ScoreMethod, SiteConfig};
@@ -185,12 +185,10 @@ pub(super) fn build<'a>(
         files_base: &files_base,
     };
     let mut used: Vec<String> = Vec::new();
-    let rows: Vec<EstateRow<'a>> = (0..c.estates.len())
-        .map(|i| row(c, f, i, urls))
-        .collect();
+    let rows: Vec<EstateRow<'a>> = (0..c.estates.len()).map(|i| row(c, f, i, urls)).collect();
     let pick = |idx: &[usize]| idx.iter().map(|&i| rows[i].clone()).collect::<Vec<_>>();
 
-    let built_cases: Vec<(CaseView<'a>, Vec<String>, Vec<(String, String)>)> = c
+    let built_cases: Vec<Built<'a, CaseView<'a>>> = c
         .experiences
         .par_iter()
         .map(|x| cases::case(c, f, x, urls, &links))
@@ -201,11 +199,21 @@ pub(super) fn build<'a>(
         problems.extend(p);
         case_views.push(v);
     }
-    let built_estates: Vec<(EstateView<'a>, Vec<String>, Vec<(String, String)>)> = c
+    let built_estates: Vec<Built<'a, EstateView<'a>>> = c
         .estates
         .par_iter()
         .enumerate()
-        .map(|(i, e)| estate(c, e, &f.estates[i], rows[i].clone(), &links, urls, &case_views))
+        .map(|(i, e)| {
+            estate(
+                c,
+                e,
+                &f.estates[i],
+                rows[i].clone(),
+                &links,
+                urls,
+                &case_views,
+            )
+        })
         .collect();
     let mut estates = Vec::new();
     for (v, u, p) in built_estates {
@@ -216,7 +224,10 @@ pub(super) fn build<'a>(
     let notice = c.notice.as_ref().map(|n| {
         let b = body(&n.body.text, &links, &n.source, &mut used, problems);
         NoticeView {
-            title: n.title.clone().unwrap_or_else(|| format!("{}通知", c.title)),
+            title: n
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{}通知", c.title)),
             date: n.date.or(c.document.issued).map(format_cn),
             date_iso: n.date.or(c.document.issued).map(|d| d.to_string()),
             source: &c.document.issuer,
@@ -248,7 +259,6 @@ pub(super) fn build<'a>(
         (c.dir.join(&rel), out)
     }));
     let table = f.counties.iter().flat_map(|k| pick(&k.estates)).collect();
-    let mut case_views = case_views;
     cases::sort_newest_first(&mut case_views);
     CampaignView {
         year: y,
@@ -270,7 +280,7 @@ pub(super) fn build<'a>(
             forwarded: c.quota.forwarded,
         },
         scoring: ScoringView {
-            max: c.scoring.max.display(),
+            max: c.scoring.max.display().trim_end_matches(".00").to_string(),
             method: match c.scoring.method {
                 ScoreMethod::Mean => "各位专家评分的平均分",
                 ScoreMethod::TrimmedMean => "去掉一个最高分和一个最低分后的平均分",
@@ -347,8 +357,6 @@ fn status(ef: &EstateFacts) -> Option<&'static str> {
         None
     }
 }
-
-type Built<'a, T> = (T, Vec<String>, Vec<(String, String)>);
 
 fn estate<'a>(
     c: &'a Campaign,
@@ -433,4 +441,3 @@ fn milestone(m: &Milestone) -> MilestoneView {
         state_label,
     }
 }
-

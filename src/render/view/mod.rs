@@ -4,8 +4,8 @@
 //! applicant's contact or an expert's name, so neither can reach a page.
 
 mod campaign;
-mod publicity;
 mod cases;
+mod publicity;
 
 use std::path::PathBuf;
 
@@ -18,8 +18,8 @@ use crate::derive::calendar::format_cn;
 use crate::model::{Site, SiteConfig};
 
 pub use campaign::{CampaignView, CountyView, EstateRow, EstateView};
-pub use publicity::PublicityView;
 pub use cases::{CaseCard, CaseView, PageView, TagView};
+pub use publicity::PublicityView;
 
 /// Everything the templates may read.
 #[derive(Debug, Serialize)]
@@ -117,7 +117,9 @@ pub fn build<'a>(site: &'a Site, facts: &'a Facts, urls: &Urls) -> View<'a> {
         .iter()
         .zip(&facts.campaigns)
         .map(|(c, f)| {
-            let current = site.current_campaign().is_some_and(|cur| cur.year == c.year);
+            let current = site
+                .current_campaign()
+                .is_some_and(|cur| cur.year == c.year);
             campaign::build(c, f, &site.config, urls, current, &mut files, &mut problems)
         })
         .collect();
@@ -159,7 +161,11 @@ fn site_view<'a>(
     if let Some(y) = current {
         nav.push(link("notice", "活动通知", urls.link(&path::notice(y))));
         nav.push(link("estates", "推荐小区", urls.link(&path::estates(y))));
-        nav.push(link("publicity", "评选公示", urls.link(&path::publicity(y))));
+        nav.push(link(
+            "publicity",
+            "评选公示",
+            urls.link(&path::publicity(y)),
+        ));
         nav.push(link("summary", "推荐汇总表", urls.link(&path::summary(y))));
     }
     nav.push(link("cases", "经验案例", urls.link(path::CASES)));
@@ -223,6 +229,9 @@ fn link(key: &str, label: &str, url: String) -> Link {
         url,
     }
 }
+
+/// A part of the view built in parallel, with the files it links to and its problems.
+type Built<'a, T> = (T, Vec<String>, Vec<(String, String)>);
 
 /// Rendered Markdown as the view keeps it.
 #[derive(Debug, Default, Serialize)]
