@@ -32,6 +32,10 @@ pub struct CampaignView<'a> {
     /// Scored estates, best first.
     pub ranking: Vec<EstateRow<'a>>,
     pub winners: Vec<EstateRow<'a>>,
+    /// Winners that kept their title.
+    pub named: Vec<EstateRow<'a>>,
+    /// The publicity period is over on the build date.
+    pub named_final: bool,
     pub forwarded: Vec<EstateRow<'a>>,
     pub counties: Vec<CountyView<'a>>,
     /// Full records, by slug (index-aligned with `Campaign::estates`).
@@ -302,6 +306,13 @@ pub(super) fn build<'a>(
         table,
         ranking: pick(&f.ranking),
         winners: pick(&f.winners),
+        named: f
+            .winners
+            .iter()
+            .filter(|&&i| !f.estates[i].revoked)
+            .map(|&i| rows[i].clone())
+            .collect(),
+        named_final: named_on_build_date(f),
         forwarded: pick(&f.forwarded),
         counties,
         estates,
@@ -335,7 +346,7 @@ fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls) -> EstateR
         winner: ef.winner,
         revoked: ef.revoked,
         forwarded: ef.forwarded,
-        status: status(ef),
+        status: status(ef, named_on_build_date(f)),
         street: e.street.as_deref(),
         community: e.community.as_deref(),
         address: &e.address,
@@ -346,15 +357,21 @@ fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls) -> EstateR
     }
 }
 
-fn status(ef: &EstateFacts) -> Option<&'static str> {
-    if ef.revoked {
-        Some("异议成立，不予命名")
-    } else if ef.forwarded {
-        Some("拟命名，报送自治区")
-    } else if ef.winner {
-        Some("拟命名")
-    } else {
-        None
+/// The publicity period is over on the build date: winners are named, no longer proposed.
+fn named_on_build_date(f: &CampaignFacts) -> bool {
+    f.publicity
+        .as_ref()
+        .is_some_and(|p| p.status == crate::derive::PeriodStatus::Over)
+}
+
+fn status(ef: &EstateFacts, named: bool) -> Option<&'static str> {
+    match (ef.revoked, ef.forwarded, ef.winner, named) {
+        (true, ..) => Some("异议成立，不予命名"),
+        (_, true, _, false) => Some("拟命名，报送自治区"),
+        (_, true, _, true) => Some("已命名，报送自治区"),
+        (_, _, true, false) => Some("拟命名"),
+        (_, _, true, true) => Some("已命名"),
+        _ => None,
     }
 }
 
