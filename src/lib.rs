@@ -4,10 +4,13 @@
 pub mod cli;
 pub mod derive;
 pub mod diag;
+pub mod export;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod validate;
 pub mod write;

@@ -24,3 +24,11 @@ pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
     validate::warnings::warnings(&site, &facts, &mut diags);
     (Checked { site, facts }, diags)
 }
+
+/// Only the site's regional calendar layer (for `workdays`); empty when there is none.
+pub fn calendar_overlay(root: &Path, diags: &mut Diagnostics) -> crate::model::CalendarOverlay {
+    match load::calendar_file(root, diags) {
+        Some(doc) => validate::site::calendar(&doc, diags),
+        None => Default::default(),
+    }
+}

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::common::{SiteArgs, print_diagnostics};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::derive::Stage;
 use crate::derive::calendar::{format_cn, format_period_cn};
 use crate::pipeline::{self, Checked};
 
@@ -54,12 +55,26 @@ pub fn summary(checked: &Checked) -> String {
     for (c, f) in site.campaigns.iter().zip(&facts.campaigns).rev() {
         let _ = writeln!(out, "\n【{}年度】{}", c.year, c.title);
         let _ = writeln!(out, "当前阶段：{}", f.stage.label());
+        // Until the publicity period is over the title is only proposed.
+        let named = if f.stage >= Stage::Named {
+            "命名"
+        } else {
+            "拟命名"
+        };
+        let forwarded = if f.stage >= Stage::Forwarded {
+            "已报送自治区"
+        } else {
+            "拟报送自治区"
+        };
+        let quota = if c.quota.per_county_min == c.quota.per_county_max {
+            format!("{}", c.quota.per_county_min)
+        } else {
+            format!("{}–{}", c.quota.per_county_min, c.quota.per_county_max)
+        };
         let _ = writeln!(
             out,
-            "推荐小区：共 {} 个（每县 {}–{} 个）",
-            c.estates.len(),
-            c.quota.per_county_min,
-            c.quota.per_county_max
+            "推荐小区：共 {} 个（每县 {quota} 个）",
+            c.estates.len()
         );
         for k in &f.counties {
             let mark = if k.within_quota {
@@ -79,10 +94,10 @@ pub fn summary(checked: &Checked) -> String {
                 if ef.revoked {
                     notes.push("异议成立，取消命名".to_string());
                 } else if ef.winner {
-                    notes.push("命名".to_string());
+                    notes.push(named.to_string());
                 }
                 if ef.forwarded {
-                    notes.push("报送自治区".to_string());
+                    notes.push(forwarded.to_string());
                 }
                 let sat = ef
                     .satisfaction
@@ -102,6 +117,41 @@ pub fn summary(checked: &Checked) -> String {
                     ef.score.map(|s| s.display()).unwrap_or_default()
                 );
             }
+        }
+        if !f.winners.is_empty() {
+            let names = |idx: &[usize]| {
+                idx.iter()
+                    .map(|&i| c.estates[i].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            let kept: Vec<usize> = f
+                .winners
+                .iter()
+                .copied()
+                .filter(|&i| !f.estates[i].revoked)
+                .collect();
+            let _ = writeln!(
+                out,
+                "{named}“美好家园”小区（{} 个）：{}",
+                kept.len(),
+                names(&kept)
+            );
+            let revoked: Vec<usize> = f
+                .winners
+                .iter()
+                .copied()
+                .filter(|&i| f.estates[i].revoked)
+                .collect();
+            if !revoked.is_empty() {
+                let _ = writeln!(out, "异议成立、取消命名：{}", names(&revoked));
+            }
+            let _ = writeln!(
+                out,
+                "{forwarded}（{} 个）：{}",
+                f.forwarded.len(),
+                names(&f.forwarded)
+            );
         }
         match &f.publicity {
             Some(p) => {

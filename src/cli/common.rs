@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
+use crate::derive::calendar::parse_date_cn;
 use crate::derive::calendar::today_cst;
 use crate::diag::Diagnostics;
-use crate::validate::fields::parse_date;
 
 /// Where the site is and which day it is.
 #[derive(clap::Args, Debug, Clone)]
@@ -23,7 +23,7 @@ impl SiteArgs {
     pub fn today(&self) -> Result<NaiveDate, String> {
         match &self.today {
             None => Ok(today_cst()),
-            Some(s) => parse_date(s).ok_or_else(|| {
+            Some(s) => parse_date_cn(s).ok_or_else(|| {
                 format!(
                     "错误：--today 的值 `{s}` 不是有效日期\n  提示：请写成 2025-09-25 这样的格式"
                 )

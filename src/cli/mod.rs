@@ -7,6 +7,7 @@ use std::process::ExitCode;
 pub mod build;
 pub mod check;
 pub mod common;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod workdays;
@@ -31,6 +32,10 @@ enum Command {
     New(new::Args),
     /// 计算工作日：从 START 起（当天为工作日则算第 1 天）的第 N 个工作日
     Workdays(workdays::Args),
+    /// 从各县（市、区）的推荐汇总表（.xlsx/.xls/.ods/.csv）导入小区记录
+    ///
+    /// 每一行写成 content/campaigns/<年度>/estates/<文件名>.yaml。任何一行有错误时不写入任何文件（除非使用 --skip-bad-rows）；已有的同一小区记录不会被覆盖（除非使用 --force）。
+    Import(import::Args),
 }
 
 /// Exit codes shared by every command.
@@ -53,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Workdays(args) => args.run(),
+        Command::Import(args) => args.run(),
     };
     ExitCode::from(code)
 }

@@ -326,3 +326,161 @@ fn milestones(c: &Campaign, p: Option<&PublicityFacts>, stage: Stage) -> Vec<Mil
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Campaign, Deadlines, Estate, Objection, Publicity, Satisfaction, ScoreSheet, Scoring,
+    };
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn estate(slug: &str, totals: &[i64]) -> Estate {
+        Estate {
+            slug: slug.into(),
+            name: slug.into(),
+            county: "玉州区".into(),
+            satisfaction: Some(Satisfaction {
+                surveyed: 100,
+                satisfied: 95,
+            }),
+            scores: totals
+                .iter()
+                .map(|&t| ScoreSheet {
+                    expert: "专家".into(),
+                    total: Points(t),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn campaign(estates: Vec<Estate>) -> Campaign {
+        Campaign {
+            year: 2025,
+            counties: vec!["玉州区".into()],
+            estates,
+            deadlines: Deadlines {
+                submission: Some(d("2025-08-29")),
+                forward: Some(d("2025-09-30")),
+            },
+            scoring: Scoring {
+                max: Points(10000),
+                ..Default::default()
+            },
+            publicity: Publicity {
+                start: Some(d("2025-09-22")),
+                working_days: 7,
+                ..Default::default()
+            },
+            quota: crate::model::Quota {
+                per_county_min: 1,
+                per_county_max: 9,
+                winners: 3,
+                forwarded: 2,
+            },
+            ..Default::default()
+        }
+    }
+
+    fn site(c: Campaign) -> Site {
+        Site {
+            campaigns: vec![c],
+            ..Default::default()
+        }
+    }
+
+    // An upheld objection takes the title away and passes forwarding to the next winner.
+    #[test]
+    fn upheld_objection_changes_forwarded() {
+        let mut estates = vec![
+            estate("a", &[9500]),
+            estate("b", &[9000]),
+            estate("c", &[8500]),
+            estate("d", &[8000]),
+        ];
+        estates[0].objection = Some(Objection {
+            outcome: ObjectionOutcome::Upheld,
+            note: None,
+        });
+        let f = derive(&site(campaign(estates)), d("2025-10-10"));
+        let c = &f.campaigns[0];
+        assert_eq!(c.winners, vec![0, 1, 2]);
+        assert!(c.estates[0].revoked && !c.estates[0].forwarded);
+        assert_eq!(c.forwarded, vec![1, 2]);
+        assert!(!c.estates[3].winner);
+    }
+
+    // A dismissed objection changes nothing.
+    #[test]
+    fn dismissed_objection_keeps_title() {
+        let mut estates = vec![estate("a", &[9500]), estate("b", &[9000])];
+        estates[0].objection = Some(Objection {
+            outcome: ObjectionOutcome::Dismissed,
+            note: None,
+        });
+        let f = derive(&site(campaign(estates)), d("2025-10-10"));
+        assert_eq!(f.campaigns[0].forwarded, vec![0, 1]);
+    }
+
+    // The publicity period follows the official calendar: 09-22 + 7 ends 09-29.
+    #[test]
+    fn publicity_period_and_status() {
+        let s = site(campaign(vec![estate("a", &[9000])]));
+        let status = |day| derive(&s, d(day)).campaigns[0].publicity.clone().unwrap();
+        let p = status("2025-09-21");
+        assert_eq!((p.start, p.end), (d("2025-09-22"), d("2025-09-29")));
+        assert_eq!(p.status, PeriodStatus::Upcoming);
+        assert_eq!(status("2025-09-22").status, PeriodStatus::Running);
+        assert_eq!(status("2025-09-29").status, PeriodStatus::Running);
+        assert_eq!(status("2025-09-30").status, PeriodStatus::Over);
+        assert!(!p.too_late);
+        assert_eq!(
+            derive(&s, d("2025-09-01")).campaigns[0].latest_publicity_start,
+            Some(d("2025-09-23"))
+        );
+    }
+
+    // The stage moves from nominating through review, publicity and naming to forwarding.
+    #[test]
+    fn stages_over_time() {
+        let s = site(campaign(vec![estate("a", &[9000])]));
+        let stage = |day| derive(&s, d(day)).campaigns[0].stage;
+        assert_eq!(stage("2025-08-29"), Stage::Nominating);
+        assert_eq!(stage("2025-08-30"), Stage::Reviewing);
+        assert_eq!(stage("2025-09-25"), Stage::Publicity);
+        assert_eq!(stage("2025-09-30"), Stage::Named);
+        assert_eq!(stage("2025-10-01"), Stage::Forwarded);
+    }
+
+    // A period starting too late is flagged against the forwarding deadline.
+    #[test]
+    fn late_publicity_is_flagged() {
+        let mut c = campaign(vec![estate("a", &[9000])]);
+        c.publicity.start = Some(d("2025-09-25"));
+        let f = derive(&site(c), d("2025-09-01"));
+        let p = f.campaigns[0].publicity.clone().unwrap();
+        // 25, 26, 28 (a Sunday worked), 29, 30, then the National Day break, then 10-09, 10-10.
+        assert_eq!(p.end, d("2025-10-10"));
+        assert!(p.too_late);
+    }
+
+    // The trimmed mean ignores an outlier sheet; equal results fall back to the tie rule.
+    #[test]
+    fn trimmed_mean_ranking() {
+        let mut c = campaign(vec![
+            estate("a", &[9000, 9100, 9200, 5000, 9900]),
+            estate("b", &[9100, 9100, 9100, 9100, 9100]),
+        ]);
+        c.scoring.method = crate::model::ScoreMethod::TrimmedMean;
+        let f = derive(&site(c), d("2025-10-10"));
+        let cf = &f.campaigns[0];
+        assert_eq!(cf.estates[0].score, Some(Points(9100)));
+        assert_eq!(cf.estates[1].score, Some(Points(9100)));
+        // Same score and satisfaction and no submission dates: slug decides.
+        assert_eq!(cf.ranking, vec![0, 1]);
+    }
+}

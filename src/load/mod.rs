@@ -82,10 +82,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
             .hint("请创建 content/site.yaml，至少填写 title、base_url、publisher"),
         );
     }
-    let calendar = content.join("calendar.yaml");
-    if calendar.is_file() {
-        loaded.calendar = read_yaml(root, &calendar, diags);
-    }
+    loaded.calendar = calendar_file(root, diags);
     loaded.pages = read_markdown_dir(root, &content.join("pages"), diags);
 
     let campaigns = content.join("campaigns");
@@ -96,6 +93,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
         loaded.campaigns.push(load_campaign(root, &dir, diags));
     }
     loaded
+}
+
+/// Reads `content/calendar.yaml` alone, when it exists.
+pub fn calendar_file(root: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
+    let path = root.join("content").join("calendar.yaml");
+    path.is_file()
+        .then(|| read_yaml(root, &path, diags))
+        .flatten()
 }
 
 fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> CampaignFiles {
@@ -327,8 +332,12 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
             let line = text.matches('\n').count() as u32 + 1;
             let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             diags.push(
-                Diagnostic::error(relp, Pos::new(line, col), "文件不是 UTF-8 编码")
-                    .hint("请用 WPS 或记事本“另存为”，编码选择 UTF-8"),
+                Diagnostic::error(
+                    relp,
+                    Pos::new(line, col),
+                    "文件不是 UTF-8 编码（可能是按 GBK/ANSI 编码保存的），从这里开始的文字无法读取",
+                )
+                .hint("请用记事本或 WPS 打开这个文件，“另存为”时把编码选为 UTF-8，再运行检查"),
             );
             None
         }

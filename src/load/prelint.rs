@@ -100,6 +100,23 @@ mod tests {
         assert!(s[1].message.contains("Tab"));
     }
 
+    // A full-width colon after a list item's key, and lines shifted for front matter, are
+    // located in the file; comments are left alone.
+    #[test]
+    fn list_items_comments_and_offset() {
+        let s = check("# 说明：注释\nscores:\n  - 专家：张三\n", 2);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].pos, Pos::new(4, 7));
+        assert!(s[0].message.contains("`专家`"));
+    }
+
+    // Quoted keys and text with spaces before the colon are not taken for keys.
+    #[test]
+    fn not_keys() {
+        assert!(check("\"a：b\": 1\n", 1).is_empty());
+        assert!(check("- 主要做法 党建：引领\n", 1).is_empty());
+    }
+
     // Prose in a block scalar and values with full-width colons are left alone.
     #[test]
     fn prose_is_not_linted() {

@@ -72,6 +72,8 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     options.leading_zero_numbers_as_strings = true;
     options.strict_booleans = true;
     options.with_snippet = false;
+    // Records never need aliases; a small replay budget turns alias bombs into a quick error.
+    options.alias_limits.max_total_replayed_events = 10_000;
     if text.trim().is_empty() {
         return Ok(Node {
             pos: Pos::new(1 + line_offset, 1),
@@ -80,7 +82,13 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     }
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(root) => Ok(Raw::into_node(root, text, line_offset)),
-        Err(e) => Err(translate(&e, line_offset)),
+        Err(e) => {
+            let err = translate(&e, text, line_offset);
+            // Parsers notice an unclosed `[` or `{` only lines later, with a message about
+            // whatever came next; point at the bracket itself instead.
+            let upto = err.pos.line.saturating_sub(line_offset);
+            Err(unclosed_flow(text, upto, line_offset).unwrap_or(err))
+        }
     }
 }
 
@@ -246,9 +254,10 @@ impl<'de> Deserialize<'de> for KeyText {
     }
 }
 
-/// Turns a serde-saphyr error into a Chinese message with a hint; the parser's own words
-/// are kept in brackets because they sometimes name the exact token.
-fn translate(e: &serde_saphyr::Error, line_offset: u32) -> SyntaxError {
+/// Turns a serde-saphyr error into a Chinese message with a hint. Where the kind of error
+/// is recognised the Chinese message says it all; otherwise the parser's own words are
+/// kept in brackets because they sometimes name the exact token.
+fn translate(e: &serde_saphyr::Error, text: &str, line_offset: u32) -> SyntaxError {
     let pos = e
         .location()
         .map(|l| location_pos(&l, line_offset))
@@ -256,48 +265,160 @@ fn translate(e: &serde_saphyr::Error, line_offset: u32) -> SyntaxError {
     let detail = e.without_snippet().to_string();
     let first = detail.lines().next().unwrap_or("").to_string();
     let lower = first.to_lowercase();
-    let (message, hint) = if lower.contains("duplicate") {
-        (
-            "同一层级里出现了重复的字段名".to_string(),
-            "每个字段只能写一次，请删除或合并重复的那一行".to_string(),
-        )
-    } else if lower.contains("alias") || lower.contains("budget") || lower.contains("limit") {
-        (
-            "YAML 文件过于复杂（别名展开或嵌套超出限制）".to_string(),
-            "记录文件不需要使用锚点（&）和别名（*），请直接写出每个值".to_string(),
-        )
-    } else if lower.contains("tab") {
-        (
-            "YAML 不允许用制表符（Tab）缩进".to_string(),
-            "请把行首的 Tab 换成空格（每级两个空格）".to_string(),
-        )
-    } else if lower.contains("mapping values are not allowed") {
-        (
-            "此处不能出现“键: 值”".to_string(),
-            "可能是缩进不一致，或值里有未加引号的英文冒号；含冒号的值请用英文引号括起来"
-                .to_string(),
-        )
-    } else if lower.contains("complex mapping key") {
-        (
-            "字段名必须是简单的文字".to_string(),
-            "字段名后面紧跟英文冒号和空格，例如 `name: 某某小区`".to_string(),
-        )
-    } else if lower.contains("multiple") && lower.contains("document") {
-        (
-            "一个文件里只能有一份记录（发现了多个 `---` 分隔的文档）".to_string(),
-            "请删除多余的 `---` 行，或把另一份记录放到单独的文件里".to_string(),
-        )
-    } else {
-        (
-            "YAML 格式错误".to_string(),
-            "请检查这一行及上一行的缩进、英文冒号后的空格和引号是否成对".to_string(),
-        )
+    let known = |message: &str, hint: String| SyntaxError {
+        pos,
+        message: message.to_string(),
+        hint,
+    };
+    if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e {
+        return duplicate_key(key.as_deref(), pos, text, line_offset);
+    }
+    if lower.contains("duplicate") {
+        return duplicate_key(None, pos, text, line_offset);
+    }
+    if lower.contains("alias") || lower.contains("budget") || lower.contains("limit") {
+        return known(
+            "YAML 文件过于复杂（别名展开或嵌套超出限制）",
+            "记录文件不需要使用锚点（&）和别名（*），请直接写出每个值".into(),
+        );
+    }
+    if lower.contains("tab") {
+        return known(
+            "YAML 不允许用制表符（Tab）缩进",
+            "请把行首的 Tab 换成空格（每级两个空格）".into(),
+        );
+    }
+    if lower.contains("mapping values are not allowed") {
+        return known(
+            "这里不能出现“字段名: 值”",
+            "如果这是一个新字段，请让它与上面的字段左对齐（缩进相同）；如果冒号是值的一部分，请把整个值用英文引号括起来".into(),
+        );
+    }
+    if lower.contains("complex mapping key") {
+        return known(
+            "字段名必须是简单的文字",
+            "字段名后面紧跟英文冒号和空格，例如 `name: 某某小区`".into(),
+        );
+    }
+    if lower.contains("multiple") && lower.contains("document") {
+        return known(
+            "一个文件里只能有一份记录（发现了多个 `---` 分隔的文档）",
+            "请删除多余的 `---` 行，或把另一份记录放到单独的文件里".into(),
+        );
+    }
+    SyntaxError {
+        pos,
+        message: format!("YAML 格式错误（解析器原文：{}）", strip_location(&first)),
+        hint: "请检查这一行及上一行的缩进、英文冒号后的空格和引号是否成对".to_string(),
+    }
+}
+
+/// A key written twice in one mapping: name it, and the line where it first appears.
+fn duplicate_key(key: Option<&str>, pos: Pos, text: &str, line_offset: u32) -> SyntaxError {
+    let Some(key) = key else {
+        return SyntaxError {
+            pos,
+            message: "同一层级里出现了重复的字段名".into(),
+            hint: "每个字段只能写一次，请删除或合并重复的那一行".into(),
+        };
+    };
+    let first = text
+        .lines()
+        .enumerate()
+        .take(pos.line.saturating_sub(line_offset + 1) as usize)
+        .find(|(_, line)| block_key_column(line, key) == Some(pos.col))
+        .map(|(i, _)| i as u32 + 1 + line_offset);
+    let hint = match first {
+        Some(l) => {
+            format!("第 {l} 行已经写过 `{key}`；同一层级里每个字段只能写一次，请删除或合并其中一行")
+        }
+        None => "同一层级里每个字段只能写一次，请删除或合并重复的那一行".into(),
     };
     SyntaxError {
         pos,
-        message: format!("{message}（解析器原文：{}）", strip_location(&first)),
+        message: format!("字段 `{key}` 重复出现"),
         hint,
     }
+}
+
+/// The 1-based column of `key` when `line` is a block mapping entry `key: …` (possibly
+/// after a `- ` list marker).
+fn block_key_column(line: &str, key: &str) -> Option<u32> {
+    let indent = line.chars().take_while(|c| *c == ' ').count();
+    let rest = &line[indent..];
+    let (rest, indent) = match rest.strip_prefix("- ") {
+        Some(r) => {
+            let more = r.chars().take_while(|c| *c == ' ').count();
+            (&r[more..], indent + 2 + more)
+        }
+        None => (rest, indent),
+    };
+    let after = rest
+        .strip_prefix(key)
+        .or_else(|| rest.strip_prefix(&format!("\"{key}\"")))
+        .or_else(|| rest.strip_prefix(&format!("'{key}'")))?;
+    (after.starts_with(':') && (after.len() == 1 || after[1..].starts_with([' ', '\t', '\r'])))
+        .then_some(indent as u32 + 1)
+}
+
+/// Finds a flow collection (`[` or `{` opening a value) on or before line `upto` (1-based,
+/// lines of `text`) that is never closed, skipping quoted text and comments. A collection
+/// that spans lines and closes later is legal YAML and is not reported.
+fn unclosed_flow(text: &str, upto: u32, line_offset: u32) -> Option<SyntaxError> {
+    // Open brackets: (char, line, column).
+    let mut open: Vec<(char, u32, u32)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (col, c) in line.chars().enumerate() {
+            let col = col as u32 + 1;
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '"' | '\'' if prev == ' ' || "[{,:".contains(prev) => quote = Some(c),
+                    '#' if prev == ' ' => break,
+                    // Only brackets that start a value open a collection; `阳光[一期]` in
+                    // a plain value is just text.
+                    '[' | '{' if !open.is_empty() || starts_value(line, col) => {
+                        open.push((c, line_no, col));
+                    }
+                    ']' | '}' if !open.is_empty() => {
+                        open.pop();
+                    }
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+    }
+    let &(c, line, col) = open.first().filter(|(_, line, _)| *line <= upto)?;
+    let (what, close, example) = if c == '[' {
+        ("方括号", ']', "tags: [党建引领, 智慧物业]")
+    } else {
+        (
+            "花括号",
+            '}',
+            "satisfaction: {surveyed: 100, satisfied: 93}",
+        )
+    };
+    Some(SyntaxError {
+        pos: Pos::new(line + line_offset, col),
+        message: format!("{what} `{c}` 没有对应的 `{close}`"),
+        hint: format!("写在一行里的列表或键值对要在行末用 `{close}` 结束，例如 `{example}`"),
+    })
+}
+
+/// Whether the bracket at 1-based `col` begins a value: right after `key: `, `- `, or at
+/// the start of the line.
+fn starts_value(line: &str, col: u32) -> bool {
+    let before: String = line.chars().take(col as usize - 1).collect();
+    let before = before.trim_end();
+    before.is_empty() || before.ends_with(':') || before.ends_with('-')
 }
 
 /// serde-saphyr appends "at line X column Y"; we print our own location.
@@ -363,9 +484,82 @@ mod tests {
     fn syntax_error_is_chinese() {
         let e = parse("name: a\n  county: b: c\n", 0).unwrap_err();
         assert!(
-            e.message.starts_with("此处") || e.message.starts_with("YAML"),
+            e.message.starts_with("这里") || e.message.starts_with("YAML"),
             "{e:?}"
         );
         assert_eq!(e.pos.line, 2);
+    }
+
+    // A duplicate key is named, with the line of its first appearance, also in lists and
+    // in front matter (shifted lines).
+    #[test]
+    fn duplicate_key_names_first_line() {
+        let e = parse("name: a\ncounty: b\nname: c\n", 0).unwrap_err();
+        assert_eq!(e.message, "字段 `name` 重复出现");
+        assert!(e.hint.starts_with("第 1 行已经写过 `name`"), "{}", e.hint);
+        let e = parse("scores:\n  - expert: a\n    total: 1\n    total: 2\n", 1).unwrap_err();
+        assert_eq!(e.pos, Pos::new(5, 5));
+        assert!(e.hint.starts_with("第 4 行已经写过 `total`"), "{}", e.hint);
+        assert!(!e.message.contains("DuplicateKeyPolicy"));
+    }
+
+    // An unclosed `[` or `{` is reported at the bracket, not where the parser gave up.
+    #[test]
+    fn unclosed_flow_points_at_bracket() {
+        let e = parse("tags: [党建引领, 智慧物业\nauthor: 协会\n", 1).unwrap_err();
+        assert_eq!(e.pos, Pos::new(2, 7));
+        assert!(e.message.contains("`[`"), "{e:?}");
+        let e = parse("a: 1\ns: {x: 1, y: 2\nb: 2\n", 0).unwrap_err();
+        assert_eq!(e.pos, Pos::new(2, 4));
+        assert!(e.message.contains("`{`"), "{e:?}");
+    }
+
+    // Brackets inside text, quotes or comments, and flow collections spanning lines, are
+    // not taken for unclosed ones.
+    #[test]
+    fn brackets_in_text_are_not_flow() {
+        assert_eq!(unclosed_flow("name: 阳光[一期\nx: 1\n", 2, 0), None);
+        assert_eq!(unclosed_flow("name: \"[一期\"\nx: 1\n", 2, 0), None);
+        assert_eq!(unclosed_flow("x: 1 # [注\ny: 2\n", 2, 0), None);
+        assert_eq!(unclosed_flow("t: [a,\n  b]\nc: : d\n", 3, 0), None);
+        assert!(parse("t: [a,\n  b]\nname: 阳光[一期\n", 0).is_ok());
+    }
+
+    // Block keys are found after indentation and list markers, quoted or not.
+    #[test]
+    fn block_key_columns() {
+        assert_eq!(block_key_column("name: a", "name"), Some(1));
+        assert_eq!(block_key_column("  - total: 1", "total"), Some(5));
+        assert_eq!(block_key_column("  \"name\": a", "name"), Some(3));
+        assert_eq!(block_key_column("names: a", "name"), None);
+        assert_eq!(block_key_column("name:x", "name"), None);
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    use super::*;
+
+    // Deeply nested flow sequences are refused, not a stack overflow.
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let e = parse(&text, 0).unwrap_err();
+        assert!(e.message.contains("过于复杂"), "{e:?}");
+    }
+
+    // A billion-laughs alias bomb is refused quickly.
+    #[test]
+    fn alias_bomb_is_an_error() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = (b'a' + (i - 1) as u8) as char;
+            let cur = (b'a' + i as u8) as char;
+            text.push_str(&format!(
+                "{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let e = parse(&text, 0).unwrap_err();
+        assert!(e.message.contains("过于复杂"), "{e:?}");
     }
 }

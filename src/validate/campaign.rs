@@ -9,7 +9,7 @@ use crate::model::{
     Scoring,
 };
 
-use super::fields::{FieldSpec, Reader};
+use super::fields::{FieldSpec, Reader, points_text};
 
 const CAMPAIGN: &[FieldSpec] = &[
     ("year", "年度"),
@@ -254,8 +254,8 @@ fn scoring(r: &mut Reader, node: Option<&crate::load::yaml::Node>) -> Scoring {
                 f.key_pos("criteria"),
                 format!(
                     "各评分项满分之和 {} 与总满分 {} 不一致",
-                    Points(sum).display(),
-                    s.max.display()
+                    points_text(Points(sum)),
+                    points_text(s.max)
                 ),
                 "请调整各评分项的 max，使其相加等于 scoring 的 max",
             );

@@ -11,7 +11,7 @@ use crate::model::{
     PrivateContact, Satisfaction, ScoreSheet,
 };
 
-use super::fields::{FieldSpec, Fields, Reader, nearest};
+use super::fields::{FieldSpec, Fields, Reader, nearest, points_text};
 
 const ESTATE: &[FieldSpec] = &[
     ("name", "小区名称"),
@@ -81,7 +81,7 @@ pub fn estate(
             _ if matches!(node.value, Value::Null) => {}
             _ => r.error(
                 node.pos,
-                format!("{} 应为正数（平方米）", f.name("floor_area")),
+                format!("{}应为正数（平方米）", f.name("floor_area")),
                 "只填数字，例如 `floor_area: 86500.5`，不要写单位",
             ),
         }
@@ -154,7 +154,9 @@ pub fn estate(
         }
         if let Some(src) = &src {
             let pos = p.get("src").map_or(p.pos, |n| n.pos);
-            if let Err((msg, hint)) = super::paths::check(content_root, &campaign.dir, src) {
+            if let Err((msg, hint)) =
+                super::paths::check(content_root, &campaign.dir, src, &campaign.files)
+            {
                 r.error(pos, msg, hint);
                 continue;
             }
@@ -282,7 +284,7 @@ fn scores(r: &mut Reader, f: &Fields, campaign: &Campaign) -> Vec<ScoreSheet> {
         r.error(
             f.key_pos("scores"),
             format!(
-                "去掉最高分和最低分的计分方法至少需要 3 位专家评分，这里只有 {} 份",
+                "本年度按去掉一个最高分和一个最低分计分（trimmed_mean），至少需要 3 位专家的评分，这里只有 {} 位",
                 sheets.len()
             ),
             "请补齐专家评分，或在 campaign.yaml 中把 method 改为 mean",
@@ -346,12 +348,78 @@ fn criteria_total(r: &mut Reader, s: &Fields, campaign: &Campaign) -> Option<Poi
     for c in criteria {
         if !seen.contains(c.key.as_str()) {
             ok = false;
-            r.error(
-                node.pos,
-                format!("缺少评分项 `{}`（{}）的分值", c.key, c.name),
-                format!("请补上 `{}: 分值`（满分 {}）", c.key, c.max.display()),
-            );
+            // A misspelt key already has an error that suggests this one.
+            let misspelt = entries.iter().any(|(k, _)| {
+                !criteria.iter().any(|c| c.key == k.name)
+                    && nearest(&k.name, criteria.iter().map(|c| c.key.as_str())) == Some(&c.key)
+            });
+            if !misspelt {
+                r.error(
+                    s.key_pos("criteria"),
+                    format!("这份评分表缺少评分项 `{}`（{}）的分值", c.key, c.name),
+                    format!("请补上 `{}: 分值`（满分 {}）", c.key, points_text(c.max)),
+                );
+            }
         }
     }
     ok.then_some(Points(sum))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Criterion, Scoring};
+    use std::path::PathBuf;
+
+    fn campaign() -> Campaign {
+        let c = |key: &str, max| Criterion {
+            key: key.into(),
+            name: key.into(),
+            max: Points(max),
+        };
+        Campaign {
+            year: 2025,
+            counties: vec!["容县".into()],
+            scoring: Scoring {
+                max: Points(10000),
+                criteria: vec![c("a", 6000), c("b", 4000)],
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn read(yaml: &str) -> (Option<Estate>, Vec<String>) {
+        let doc = YamlDoc {
+            path: PathBuf::from("e.yaml"),
+            slug: "e".into(),
+            node: crate::load::yaml::parse(yaml, 0).unwrap(),
+        };
+        let mut diags = Diagnostics::default();
+        let e = estate(&doc, &campaign(), Path::new("."), &mut diags);
+        (e, diags.sorted().iter().map(|d| d.to_string()).collect())
+    }
+
+    const BASE: &str = "name: 甲\ncounty: 容县\naddress: 某路1号\nproperty_company: 某物业\n";
+
+    // Each sheet's criteria are summed exactly into its total.
+    #[test]
+    fn criteria_are_summed() {
+        let (e, diags) = read(&format!(
+            "{BASE}scores:\n  - {{expert: 甲, criteria: {{a: 55.5, b: 37.25}}}}\n"
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(e.unwrap().scores[0].total, Points(9275));
+    }
+
+    // A criterion above its own maximum, and a missing one, are both reported.
+    #[test]
+    fn criteria_out_of_range_and_missing() {
+        let (_, diags) = read(&format!(
+            "{BASE}scores:\n  - {{expert: 甲, criteria: {{a: 61}}}}\n"
+        ));
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags.iter().any(|d| d.contains("超出范围")));
+        assert!(diags.iter().any(|d| d.contains("缺少评分项 `b`")));
+    }
 }

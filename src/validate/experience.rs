@@ -61,11 +61,13 @@ pub fn experience(
         let pos = f.get("estate").map_or(f.pos, |n| n.pos);
         match campaign.estates.iter().find(|e| e.slug == slug) {
             Some(estate) => {
+                // A county outside the list has its own error above.
                 if let Some(c) = &county
                     && *c != estate.county
+                    && campaign.counties.contains(c)
                 {
                     r.error(
-                        pos,
+                        f.get("county").map_or(pos, |n| n.pos),
                         format!(
                             "案例写的县（市、区）`{c}` 与小区 `{slug}` 所在的 `{}` 不一致",
                             estate.county

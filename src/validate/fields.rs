@@ -54,6 +54,15 @@ impl<'n> Fields<'n> {
         }
     }
 
+    /// Whether an unknown key of this mapping was reported as a likely misspelling of
+    /// `key`.
+    pub fn misspelt(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| {
+            !self.specs.iter().any(|(s, _)| *s == k.name)
+                && suggest_field(&k.name, self.specs).is_some_and(|(s, _)| s == key)
+        })
+    }
+
     pub fn key_positions(&self) -> crate::model::KeyPositions {
         crate::model::KeyPositions(
             self.entries
@@ -125,6 +134,9 @@ impl<'a> Reader<'a> {
     /// A required text field: missing and empty values are errors.
     pub fn required_text(&mut self, f: &Fields, key: &str) -> Option<String> {
         match f.get(key) {
+            // A misspelt key (`conty`) already has an error suggesting this field; a
+            // second one saying the field is missing would only confuse.
+            None if f.misspelt(key) => None,
             None => {
                 self.error(
                     f.pos,
@@ -138,7 +150,7 @@ impl<'a> Reader<'a> {
                 if v.is_none() && matches!(node.value, Value::Null | Value::Str(_)) {
                     self.error(
                         f.key_pos(key),
-                        format!("必填字段 {} 不能为空", f.name(key)),
+                        format!("必填字段 {}不能为空", f.name(key)),
                         format!("请在 `{key}:` 后面填写内容"),
                     );
                 }
@@ -163,7 +175,7 @@ impl<'a> Reader<'a> {
             Value::Seq(_) | Value::Map(_) => {
                 self.error(
                     node.pos,
-                    format!("{} 应为一段文字，实际是{}", f.name(key), node.kind_name()),
+                    format!("{}应为一段文字，实际是{}", f.name(key), node.kind_name()),
                     "请把内容写在冒号后面的同一行；多行文字可用 `|` 开头的块",
                 );
                 None
@@ -180,8 +192,8 @@ impl<'a> Reader<'a> {
             None => {
                 self.error(
                     node.pos,
-                    format!("{} 的值 `{text}` 不是有效日期", f.name(key)),
-                    "日期请写成 2025-08-29 这样的格式（年-月-日，并确认这一天真实存在）",
+                    format!("{}的值 `{text}` 不是有效日期", f.name(key)),
+                    date_hint(&text),
                 );
                 None
             }
@@ -215,7 +227,7 @@ impl<'a> Reader<'a> {
             Ok(v) => {
                 self.error(
                     node.pos,
-                    format!("{name} 的值 {v} 超出范围"),
+                    format!("{name}的值 {v} 超出范围"),
                     format!("应在 {} 到 {} 之间", range.start(), range.end()),
                 );
                 None
@@ -223,7 +235,7 @@ impl<'a> Reader<'a> {
             Err(_) => {
                 self.error(
                     node.pos,
-                    format!("{name} 应为整数，实际是 `{}`", node_text(node)),
+                    format!("{name}应为整数，实际是 `{}`", node_text(node)),
                     number_hint(&text),
                 );
                 None
@@ -238,35 +250,49 @@ impl<'a> Reader<'a> {
             Value::Null => {
                 self.error(
                     node.pos,
-                    format!("{name} 没有填写分值"),
+                    format!("{name}没有填写分值"),
                     "请填写 0 到满分之间的数字",
                 );
                 return None;
             }
             _ => String::new(),
         };
+        // A negative score is a number, just out of range.
+        let negative = text
+            .strip_prefix('-')
+            .and_then(parse_points)
+            .is_some_and(|p| p.0 > 0);
         match parse_points(&text) {
-            Some(p) if p.0 >= 0 && p <= max => Some(p),
+            Some(p) if p <= max => Some(p),
             Some(_) => {
                 self.error(
                     node.pos,
-                    format!("{name} 的分值 {text} 超出范围"),
-                    format!("分值应在 0 到 {} 之间", max.display()),
+                    format!("{name}的分值 {text} 超出范围"),
+                    format!("分值应在 0 到 {} 之间", points_text(max)),
+                );
+                None
+            }
+            None if negative => {
+                self.error(
+                    node.pos,
+                    format!("{name}的分值 {text} 超出范围"),
+                    format!("分值不能为负数，应在 0 到 {} 之间", points_text(max)),
+                );
+                None
+            }
+            None if too_many_decimals(&text) => {
+                self.error(
+                    node.pos,
+                    format!("{name}的分值 {text} 超过两位小数"),
+                    "分值最多保留两位小数，例如 87.5 或 87.25；请按专家评分表核对",
                 );
                 None
             }
             None => {
                 self.error(
                     node.pos,
-                    format!("{name} 的分值 `{}` 不是有效数字", node_text(node)),
-                    if text.contains('.')
-                        && !text
-                            .contains(['０', '１', '２', '３', '４', '５', '６', '７', '８', '９'])
-                    {
-                        "分值最多保留两位小数，例如 87.5 或 87.25".to_string()
-                    } else {
-                        number_hint(&text)
-                    },
+                    format!("{name}的分值 `{}` 不是有效数字", node_text(node)),
+                    number_hint(&text),
                 );
                 None
             }
@@ -283,7 +309,7 @@ impl<'a> Reader<'a> {
                 _ => {
                     self.error(
                         node.pos,
-                        format!("{} 应为列表，实际是{}", f.name(key), node.kind_name()),
+                        format!("{}应为列表，实际是{}", f.name(key), node.kind_name()),
                         "列表的每一项单独一行，以 `- ` 开头",
                     );
                     &[]
@@ -301,7 +327,7 @@ impl<'a> Reader<'a> {
                 Some(s) if !s.trim().is_empty() => out.push((s.trim().to_string(), item.pos)),
                 _ => self.error(
                     item.pos,
-                    format!("{name} 的每一项应为一段文字"),
+                    format!("{name}的每一项应为一段文字"),
                     "请删除空项，或在 `- ` 后面填写内容",
                 ),
             }
@@ -316,15 +342,81 @@ pub fn node_text(node: &Node) -> String {
         .unwrap_or_else(|| node.kind_name().to_string())
 }
 
-fn number_hint(text: &str) -> String {
-    if text
+/// Points as people write them in a hint: `100`, `87.5`, `87.25`.
+pub fn points_text(p: Points) -> String {
+    let text = p.display();
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Digits and points typed with a Chinese input method, converted to ASCII; `None` when the
+/// text has none.
+fn half_width(text: &str) -> Option<String> {
+    if !text
         .chars()
-        .any(|c| ('０'..='９').contains(&c) || c == '．')
+        .any(|c| ('０'..='９').contains(&c) || c == '．' || c == '－')
     {
-        "数字里有全角字符（如“１２”），请切换到英文输入法重新输入".to_string()
-    } else {
-        "请只填写数字，不要带单位或其他文字".to_string()
+        return None;
     }
+    Some(
+        text.chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                '．' => '.',
+                '－' => '-',
+                other => other,
+            })
+            .collect(),
+    )
+}
+
+fn number_hint(text: &str) -> String {
+    match half_width(text) {
+        Some(fixed) if fixed.chars().all(|c| c.is_ascii_digit() || c == '.') => {
+            format!("数字里有全角字符，应写作 `{fixed}`；请切换到英文输入法（半角）重新输入")
+        }
+        Some(_) => "数字里有全角字符（如“１２”），请切换到英文输入法（半角）重新输入".to_string(),
+        None => "请只填写数字，不要带单位或其他文字".to_string(),
+    }
+}
+
+fn too_many_decimals(text: &str) -> bool {
+    text.split_once('.').is_some_and(|(w, f)| {
+        f.len() > 2
+            && !w.is_empty()
+            && w.chars().all(|c| c.is_ascii_digit())
+            && f.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Why a date was refused: full-width digits, a day the month does not have, or the form.
+fn date_hint(text: &str) -> String {
+    const FORM: &str = "日期请写成 2025-08-29 这样的格式（年-月-日，用英文连字符）";
+    if let Some(fixed) = half_width(text) {
+        return match parse_date(&fixed) {
+            Some(_) => {
+                format!("日期里有全角字符，应写作 `{fixed}`；请切换到英文输入法（半角）重新输入")
+            }
+            None => format!("日期里有全角字符，请切换到英文输入法（半角）重新输入。{FORM}"),
+        };
+    }
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    if let [y, m, d] = parts.as_slice()
+        && y.len() == 4
+        && let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+    {
+        if !(1..=12).contains(&m) {
+            return format!("月份应在 1 到 12 之间，这里写的是 {m}。{FORM}");
+        }
+        if let Some(last) = NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+            .and_then(|next| next.pred_opt())
+            .map(|last| chrono::Datelike::day(&last))
+            && (d == 0 || d > last)
+        {
+            return format!("{y}年{m}月只有 {last} 天，没有 {d} 日；请核对日期");
+        }
+    }
+    FORM.to_string()
 }
 
 /// `2025-08-29`, strictly: a real calendar day with a four-digit year.
@@ -433,6 +525,100 @@ mod tests {
         assert_eq!(parse_points("87.255"), None);
         assert_eq!(parse_points("-1"), None);
         assert_eq!(parse_points("８７"), None);
+    }
+
+    // Hints show points without needless zeros.
+    #[test]
+    fn points_in_hints() {
+        assert_eq!(points_text(Points(10000)), "100");
+        assert_eq!(points_text(Points(8750)), "87.5");
+        assert_eq!(points_text(Points(8725)), "87.25");
+        assert_eq!(points_text(Points(0)), "0");
+    }
+
+    // A date hint says what is wrong: the day, the month, full-width digits, or the form.
+    #[test]
+    fn date_hints() {
+        assert!(date_hint("2025-02-30").contains("2025年2月只有 28 天"));
+        assert!(date_hint("2024-02-30").contains("29 天"));
+        assert!(date_hint("2025-13-01").contains("月份应在 1 到 12 之间"));
+        assert!(date_hint("２０２５-08-29").contains("`2025-08-29`"));
+        assert!(date_hint("2025/08/29").contains("2025-08-29 这样的格式"));
+        assert!(date_hint("2025-08-00").contains("没有 0 日"));
+    }
+
+    // Full-width digits get their half-width spelling; other text gets the plain hint.
+    #[test]
+    fn number_hints() {
+        assert!(number_hint("１２００").contains("`1200`"));
+        assert!(number_hint("８７．５").contains("`87.5`"));
+        assert!(number_hint("1200户").contains("不要带单位"));
+    }
+
+    fn node(text: &str) -> Node {
+        crate::load::yaml::parse(&format!("v: {text}\n"), 0)
+            .map(|n| match n.value {
+                Value::Map(mut m) => m.remove(0).1,
+                _ => unreachable!(),
+            })
+            .unwrap()
+    }
+
+    fn points_messages(text: &str) -> (Option<Points>, Vec<String>) {
+        let mut diags = Diagnostics::default();
+        let mut r = Reader::new(Path::new("x.yaml"), &mut diags);
+        let p = r.points(&node(text), "`total`（总分）", Points(10000));
+        let msgs = diags
+            .iter()
+            .map(|d| format!("{}｜{}", d.message, d.hint.clone().unwrap_or_default()))
+            .collect();
+        (p, msgs)
+    }
+
+    // Scores: in range, above the maximum, negative, three decimals, full-width, text.
+    #[test]
+    fn points_errors() {
+        assert_eq!(points_messages("100"), (Some(Points(10000)), vec![]));
+        assert_eq!(points_messages("0"), (Some(Points(0)), vec![]));
+        let (_, m) = points_messages("100.01");
+        assert!(
+            m[0].contains("超出范围") && m[0].contains("0 到 100 之间"),
+            "{m:?}"
+        );
+        let (_, m) = points_messages("-5");
+        assert!(m[0].contains("超出范围") && m[0].contains("负数"), "{m:?}");
+        let (_, m) = points_messages("88.555");
+        assert!(m[0].contains("超过两位小数"), "{m:?}");
+        let (_, m) = points_messages("８８");
+        assert!(
+            m[0].contains("不是有效数字") && m[0].contains("`88`"),
+            "{m:?}"
+        );
+        let (_, m) = points_messages("良好");
+        assert!(m[0].contains("不是有效数字"), "{m:?}");
+        let (_, m) = points_messages("");
+        assert!(m[0].contains("没有填写分值"), "{m:?}");
+    }
+
+    // A misspelt key suppresses the "missing" error for the field it suggests, but an
+    // unrelated unknown key does not.
+    #[test]
+    fn misspelt_required_field_reported_once() {
+        let doc = crate::load::yaml::parse("conty: 容县\nfoo: 1\n", 0).unwrap();
+        let mut diags = Diagnostics::default();
+        let mut r = Reader::new(Path::new("x.yaml"), &mut diags);
+        let f = r.map(&doc, "小区记录", SPECS).unwrap();
+        assert_eq!(r.required_text(&f, "county"), None);
+        assert_eq!(r.required_text(&f, "name"), None);
+        let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "未知字段 `conty`",
+                "未知字段 `foo`",
+                "缺少必填字段 `name`（小区名称）"
+            ]
+        );
     }
 
     // Counties are suggested by containment or edit distance.

@@ -152,12 +152,68 @@ pub fn check_slug(r: &mut Reader, slug: &str) {
             .collect::<Vec<_>>()
             .join("-");
         let hint = if suggestion.is_empty() {
-            "文件名会成为网址的一部分，只能用小写英文字母、数字和连字符，例如 `yuzhou-jinwan-huayuan.yaml`".to_string()
+            "文件名会成为网址的一部分，只能用小写英文字母、数字和连字符；中文名称请改用拼音，例如 `yuzhou-jinwan-huayuan`".to_string()
         } else {
             format!(
                 "文件名会成为网址的一部分，只能用小写英文字母、数字和连字符，例如改名为 `{suggestion}`"
             )
         };
         r.error(Pos::FILE, format!("文件名 `{slug}` 不能用作网址代码"), hint);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn slug_errors(slug: &str) -> Vec<(String, String)> {
+        let mut diags = Diagnostics::default();
+        let mut r = Reader::new(Path::new("x.yaml"), &mut diags);
+        check_slug(&mut r, slug);
+        diags
+            .iter()
+            .map(|d| (d.message.clone(), d.hint.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    // Lowercase ASCII letters, digits and single inner hyphens make a slug.
+    #[test]
+    fn good_slugs() {
+        for slug in ["yuzhou-jinwan", "a", "2025-no1", "x-1-y"] {
+            assert!(slug_errors(slug).is_empty(), "{slug}");
+        }
+    }
+
+    // Capitals, underscores, spaces, Chinese and stray hyphens are refused, with a
+    // proposed name where one can be made.
+    #[test]
+    fn bad_slugs() {
+        let e = slug_errors("Rongxian_Jingxiu");
+        assert!(e[0].1.contains("`rongxian-jingxiu`"), "{e:?}");
+        let e = slug_errors("jin wan--huayuan-");
+        assert!(e[0].1.contains("`jin-wan-huayuan`"), "{e:?}");
+        let e = slug_errors("景秀苑");
+        assert!(e[0].1.contains("拼音"), "{e:?}");
+        for slug in ["-a", "a-", "a--b", ""] {
+            assert_eq!(slug_errors(slug).len(), 1, "{slug}");
+        }
+        assert_eq!(slug_errors(&"a".repeat(81)).len(), 1);
+    }
+
+    // Slugs equal up to letter case clash, reported on the later file naming the first.
+    #[test]
+    fn duplicate_slugs_ignore_case() {
+        let items = [
+            ("Foo".to_string(), PathBuf::from("e/Foo.yaml")),
+            ("foo".to_string(), PathBuf::from("e/foo.yml")),
+            ("bar".to_string(), PathBuf::from("e/bar.yaml")),
+        ];
+        let mut diags = Diagnostics::default();
+        duplicate_slugs(items.iter().map(|(s, p)| (s, p)), "小区", &mut diags);
+        let d: Vec<_> = diags.iter().collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].file, "e/foo.yml");
+        assert!(d[0].message.contains("e/Foo.yaml"), "{}", d[0].message);
     }
 }

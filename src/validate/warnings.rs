@@ -3,7 +3,7 @@
 
 use crate::derive::calendar::format_cn;
 use crate::derive::{CampaignFacts, Facts};
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::model::{Campaign, Site};
 
 pub fn warnings(site: &Site, facts: &Facts, diags: &mut Diagnostics) {
@@ -13,17 +13,31 @@ pub fn warnings(site: &Site, facts: &Facts, diags: &mut Diagnostics) {
 }
 
 fn campaign_warnings(c: &Campaign, f: &CampaignFacts, diags: &mut Diagnostics) {
+    // An estate record with errors may be missing from the counts; saying a county has too
+    // few nominees would then be false. Too many stays true.
+    let estates_dir = format!("{}/estates/", display_path(&c.dir));
+    let counts_incomplete = diags
+        .iter()
+        .any(|d| d.is_error() && d.file.starts_with(&estates_dir));
     for county in f.counties.iter().filter(|k| !k.within_quota) {
-        diags.push(
-            Diagnostic::warning(
-                &c.source,
-                c.keys.get("counties"),
-                format!(
-                    "{}推荐了 {} 个小区，不符合每县 {}–{} 个的名额",
-                    county.name, county.nominees, c.quota.per_county_min, c.quota.per_county_max
-                ),
+        let (min, max) = (c.quota.per_county_min, c.quota.per_county_max);
+        let message = if county.nominees < min as usize {
+            if counts_incomplete {
+                continue;
+            }
+            format!(
+                "{}只推荐了 {} 个小区，少于每县至少 {min} 个的名额",
+                county.name, county.nominees
             )
-            .hint("请与该县（市、区）物业主管部门核对推荐名单"),
+        } else {
+            format!(
+                "{}推荐了 {} 个小区，超过每县最多 {max} 个的名额",
+                county.name, county.nominees
+            )
+        };
+        diags.push(
+            Diagnostic::warning(&c.source, c.keys.get("counties"), message)
+                .hint("请与该县（市、区）物业主管部门核对推荐名单"),
         );
     }
     if let Some(deadline) = c.deadlines.submission {
@@ -82,9 +96,9 @@ fn campaign_warnings(c: &Campaign, f: &CampaignFacts, diags: &mut Diagnostics) {
                         &e.source,
                         e.keys.get("satisfaction"),
                         format!(
-                            "居民满意率 {} 低于本年度要求的 {:.0}%",
+                            "居民满意率 {} 低于本年度要求的 {}",
                             rate.percent(),
-                            min * 100.0
+                            percent(min)
                         ),
                     )
                     .hint("居民满意度是评价的首要标准；请核对调查数据或与推荐单位沟通"),
@@ -94,16 +108,40 @@ fn campaign_warnings(c: &Campaign, f: &CampaignFacts, diags: &mut Diagnostics) {
     }
     if f.scoring_started {
         for (e, ef) in c.estates.iter().zip(&f.estates) {
-            if ef.score.is_none() && e.scores.is_empty() {
+            // Score sheets written but refused have errors of their own.
+            let file = display_path(&e.source);
+            let has_errors = diags.iter().any(|d| d.is_error() && d.file == file);
+            if ef.score.is_none() && e.scores.is_empty() && !has_errors {
                 diags.push(
                     Diagnostic::warning(
                         &e.source,
-                        Pos::new(1, 1),
+                        e.keys.get("scores"),
                         format!("小区“{}”还没有专家评分", e.name),
                     )
                     .hint("评审已经开始，没有评分的小区不会进入排名；请补上 scores"),
                 );
             }
         }
+    }
+}
+
+/// A fraction as a percentage without needless decimals: 0.9 → `90%`, 0.925 → `92.5%`.
+fn percent(fraction: f64) -> String {
+    let text = format!("{:.2}", fraction * 100.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Required rates print as staff wrote them, without rounding away a half percent.
+    #[test]
+    fn percent_keeps_meaningful_decimals() {
+        assert_eq!(percent(0.9), "90%");
+        assert_eq!(percent(0.925), "92.5%");
+        assert_eq!(percent(0.8888), "88.88%");
+        assert_eq!(percent(1.0), "100%");
     }
 }
