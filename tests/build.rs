@@ -83,6 +83,8 @@ fn builds_are_deterministic() {
     let site = Site::fixture("basic");
     ok(&site.build(&[]));
     let first = tree(&site.public());
+    // A second apart, so that anything stamped with the clock would differ.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let other = site.root().join("again");
     ok(&site.build(&["--output", other.to_str().unwrap()]));
     let second = tree(&other);
@@ -242,4 +244,23 @@ fn feed_sitemap_robots() {
         site.read("robots.txt")
             .contains("Sitemap: https://example.gov.cn/sub/path/sitemap.xml")
     );
+}
+
+// The 推荐汇总表 CSV starts with a BOM and the XLSX reads back, both linked from the page.
+#[test]
+fn summary_table_downloads() {
+    let site = Site::fixture("basic");
+    ok(&site.build(&[]));
+    let csv = fs::read(site.public().join("2025/summary/summary.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    use calamine::Reader;
+    let mut book =
+        calamine::open_workbook_auto(site.public().join("2025/summary/summary.xlsx")).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let cells: Vec<String> = range.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c == "测试·甲一小区"), "{cells:?}");
+    assert!(!cells.iter().any(|c| c.contains("SENTINEL")));
+    let page = site.read("2025/summary/index.html");
+    assert!(page.contains("href=\"/sub/path/2025/summary/summary.xlsx\""));
 }

@@ -318,7 +318,6 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
         data(vec![]),
         None,
     );
-    // TODO(lead): write 推荐汇总表.csv/.xlsx via crate::export beside this page, then link them.
     p.add(
         path::year_cases(y),
         "cases.html",
