@@ -195,6 +195,24 @@ pub fn summary_xlsx_bytes(rows: &[SummaryRow], title: &str) -> Result<Vec<u8>, S
         .map_err(|e| format!("无法生成推荐汇总表 XLSX（{e}）"))
 }
 
+/// The XLSX with its document creation time fixed to `day`, so that the same content and
+/// build date give the same bytes (rust_xlsxwriter otherwise stamps the current time).
+pub fn summary_xlsx_bytes_on(
+    rows: &[SummaryRow],
+    title: &str,
+    day: NaiveDate,
+) -> Result<Vec<u8>, String> {
+    let err = |e: XlsxError| format!("无法生成推荐汇总表 XLSX（{e}）");
+    let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
+        .map_err(err)?;
+    let mut book = Workbook::new();
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+    let sheet = book.add_worksheet();
+    fill_sheet(sheet, rows, title).map_err(|e| format!("无法生成推荐汇总表 XLSX（{e}）"))?;
+    book.save_to_buffer()
+        .map_err(|e| format!("无法生成推荐汇总表 XLSX（{e}）"))
+}
+
 pub fn write_summary_xlsx(rows: &[SummaryRow], title: &str, path: &Path) -> Result<(), String> {
     let bytes = summary_xlsx_bytes(rows, title)?;
     std::fs::write(path, bytes).map_err(|e| format!("无法写入 {}（{e}）", path.display()))

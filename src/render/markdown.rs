@@ -154,11 +154,19 @@ pub fn render(text: &str, links: &Links) -> Rendered {
     used.sort();
     used.dedup();
     Rendered {
-        html: wrap_tables(&html),
+        html: localise(&wrap_tables(&html)),
         toc: st.toc,
         used_files: used,
         problems: st.problems,
     }
+}
+
+/// comrak labels footnote back-links in English; the site speaks Chinese.
+fn localise(html: &str) -> String {
+    html.replace(
+        "aria-label=\"Back to reference ",
+        "aria-label=\"返回正文引用处 ",
+    )
 }
 
 /// Wide tables scroll inside their own box on a phone instead of widening the page.
@@ -233,6 +241,8 @@ mod tests {
         assert!(out.contains("<div class=\"table-scroll\""));
         assert!(out.contains("</table></div>"));
         assert!(out.contains("footnote"));
+        assert!(out.contains("返回正文引用处"), "{out}");
+        assert!(!out.contains("Back to"), "{out}");
     }
 
     // Campaign files are linked at their published place; external images are refused.

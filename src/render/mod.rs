@@ -91,6 +91,12 @@ pub fn render(
     for (rel, bytes) in theme.statics() {
         put(format!("static/{rel}"), bytes);
     }
+    for (rel, bytes) in summary_files(checked) {
+        match bytes {
+            Ok(b) => put(rel, &b),
+            Err(e) => fail(e),
+        }
+    }
     let mut attachments = view.files.clone();
     attachments.sort();
     attachments.dedup();
@@ -115,4 +121,36 @@ pub fn render(
         pages: jobs.len(),
         files: written.len(),
     })
+}
+
+/// The 推荐汇总表 of every year as CSV and XLSX beside its HTML page, rows in the page's
+/// order (county, then rank), written by `crate::export`.
+fn summary_files(checked: &Checked) -> Vec<(String, Result<Vec<u8>, String>)> {
+    use crate::export::summary_table::{SummaryRow, summary_csv_bytes, summary_xlsx_bytes_on};
+    let mut out = Vec::new();
+    for (c, f) in checked.site.campaigns.iter().zip(&checked.facts.campaigns) {
+        let rows: Vec<SummaryRow> = f
+            .counties
+            .iter()
+            .flat_map(|k| k.estates.iter())
+            .enumerate()
+            .map(|(n, &i)| {
+                let ef = &f.estates[i];
+                SummaryRow::from_estate(
+                    n as u32 + 1,
+                    &c.estates[i],
+                    ef.score,
+                    ef.rank.map(|r| r as u32),
+                )
+            })
+            .collect();
+        let dir = urls::path::summary(c.year);
+        let title = format!("{}年度“美好家园”小区推荐汇总表", c.year);
+        out.push((format!("{dir}summary.csv"), Ok(summary_csv_bytes(&rows))));
+        out.push((
+            format!("{dir}summary.xlsx"),
+            summary_xlsx_bytes_on(&rows, &title, checked.facts.today),
+        ));
+    }
+    out
 }

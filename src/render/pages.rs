@@ -215,7 +215,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
         }
     };
     let year_label = format!("{y}年度");
-    let base_crumbs = vec![crumb(year_label.clone(), c.urls.year.clone())];
+    let base_crumbs = [crumb(year_label.clone(), c.urls.year.clone())];
     let with = |m: Meta, extra: Vec<Crumb>| Meta {
         crumbs: base_crumbs.iter().cloned().chain(extra).collect(),
         ..m
@@ -318,7 +318,6 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
         data(vec![]),
         None,
     );
-    // TODO(lead): write 推荐汇总表.csv/.xlsx via crate::export beside this page, then link them.
     p.add(
         path::year_cases(y),
         "cases.html",

@@ -7,10 +7,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cases::{self, CaseCard, CaseView};
-use super::{Body, body};
+use super::estate::{EstateView, estate};
+use super::{Body, Built, body};
 use crate::derive::calendar::{format_cn, format_period_cn};
 use crate::derive::{CampaignFacts, EstateFacts, Milestone, Stage, StepState};
-use crate::model::{Campaign, Estate, ObjectionOutcome, ScoreMethod, SiteConfig};
+use crate::model::{Campaign, ScoreMethod, SiteConfig};
 use crate::render::markdown::Links;
 use crate::render::urls::{Urls, path};
 
@@ -32,6 +33,10 @@ pub struct CampaignView<'a> {
     /// Scored estates, best first.
     pub ranking: Vec<EstateRow<'a>>,
     pub winners: Vec<EstateRow<'a>>,
+    /// Winners that kept their title.
+    pub named: Vec<EstateRow<'a>>,
+    /// The publicity period is over on the build date.
+    pub named_final: bool,
     pub forwarded: Vec<EstateRow<'a>>,
     pub counties: Vec<CountyView<'a>>,
     /// Full records, by slug (index-aligned with `Campaign::estates`).
@@ -127,36 +132,6 @@ pub struct EstateRow<'a> {
     pub submitted: Option<String>,
 }
 
-/// A full estate record: public fields only.
-#[derive(Debug, Serialize)]
-pub struct EstateView<'a> {
-    #[serde(flatten)]
-    pub row: EstateRow<'a>,
-    pub party_building: Option<&'a str>,
-    pub surveyed: Option<u32>,
-    pub satisfied: Option<u32>,
-    pub below_min: bool,
-    pub photos: Vec<PhotoView<'a>>,
-    pub summary: Option<Body>,
-    pub objection: Option<ObjectionView<'a>>,
-    pub cases: Vec<CaseCard<'a>>,
-    #[serde(skip)]
-    pub source: &'a std::path::Path,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PhotoView<'a> {
-    pub url: String,
-    pub alt: &'a str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ObjectionView<'a> {
-    pub upheld: bool,
-    pub label: &'static str,
-    pub note: Option<&'a str>,
-}
-
 #[derive(Debug, Serialize)]
 pub struct CountyView<'a> {
     pub n: usize,
@@ -188,7 +163,7 @@ pub(super) fn build<'a>(
     let rows: Vec<EstateRow<'a>> = (0..c.estates.len()).map(|i| row(c, f, i, urls)).collect();
     let pick = |idx: &[usize]| idx.iter().map(|&i| rows[i].clone()).collect::<Vec<_>>();
 
-    let built_cases: Vec<(CaseView<'a>, Vec<String>, Vec<(String, String)>)> = c
+    let built_cases: Vec<Built<'a, CaseView<'a>>> = c
         .experiences
         .par_iter()
         .map(|x| cases::case(c, f, x, urls, &links))
@@ -199,7 +174,7 @@ pub(super) fn build<'a>(
         problems.extend(p);
         case_views.push(v);
     }
-    let built_estates: Vec<(EstateView<'a>, Vec<String>, Vec<(String, String)>)> = c
+    let built_estates: Vec<Built<'a, EstateView<'a>>> = c
         .estates
         .par_iter()
         .enumerate()
@@ -259,7 +234,6 @@ pub(super) fn build<'a>(
         (c.dir.join(&rel), out)
     }));
     let table = f.counties.iter().flat_map(|k| pick(&k.estates)).collect();
-    let mut case_views = case_views;
     cases::sort_newest_first(&mut case_views);
     CampaignView {
         year: y,
@@ -281,7 +255,7 @@ pub(super) fn build<'a>(
             forwarded: c.quota.forwarded,
         },
         scoring: ScoringView {
-            max: c.scoring.max.display(),
+            max: c.scoring.max.display().trim_end_matches(".00").to_string(),
             method: match c.scoring.method {
                 ScoreMethod::Mean => "各位专家评分的平均分",
                 ScoreMethod::TrimmedMean => "去掉一个最高分和一个最低分后的平均分",
@@ -303,6 +277,13 @@ pub(super) fn build<'a>(
         table,
         ranking: pick(&f.ranking),
         winners: pick(&f.winners),
+        named: f
+            .winners
+            .iter()
+            .filter(|&&i| !f.estates[i].revoked)
+            .map(|&i| rows[i].clone())
+            .collect(),
+        named_final: named_on_build_date(f),
         forwarded: pick(&f.forwarded),
         counties,
         estates,
@@ -336,7 +317,7 @@ fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls) -> EstateR
         winner: ef.winner,
         revoked: ef.revoked,
         forwarded: ef.forwarded,
-        status: status(ef),
+        status: status(ef, named_on_build_date(f)),
         street: e.street.as_deref(),
         community: e.community.as_deref(),
         address: &e.address,
@@ -347,70 +328,22 @@ fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls) -> EstateR
     }
 }
 
-fn status(ef: &EstateFacts) -> Option<&'static str> {
-    if ef.revoked {
-        Some("异议成立，不予命名")
-    } else if ef.forwarded {
-        Some("拟命名，报送自治区")
-    } else if ef.winner {
-        Some("拟命名")
-    } else {
-        None
-    }
+/// The publicity period is over on the build date: winners are named, no longer proposed.
+fn named_on_build_date(f: &CampaignFacts) -> bool {
+    f.publicity
+        .as_ref()
+        .is_some_and(|p| p.status == crate::derive::PeriodStatus::Over)
 }
 
-type Built<'a, T> = (T, Vec<String>, Vec<(String, String)>);
-
-fn estate<'a>(
-    c: &'a Campaign,
-    e: &'a Estate,
-    ef: &'a EstateFacts,
-    row: EstateRow<'a>,
-    links: &Links,
-    urls: &Urls,
-    cases: &[CaseView<'a>],
-) -> Built<'a, EstateView<'a>> {
-    let (mut used, mut problems) = (Vec::new(), Vec::new());
-    let summary = e
-        .summary
-        .as_ref()
-        .map(|m| body(&m.text, links, &e.source, &mut used, &mut problems));
-    used.extend(e.photos.iter().map(|p| p.src.clone()));
-    let view = EstateView {
-        row,
-        party_building: e.party_building.as_deref(),
-        surveyed: e.satisfaction.map(|s| s.surveyed),
-        satisfied: e.satisfaction.map(|s| s.satisfied),
-        below_min: matches!((ef.satisfaction, c.min_satisfaction), (Some(r), Some(m)) if r.as_f64() < m),
-        photos: e
-            .photos
-            .iter()
-            .map(|p| PhotoView {
-                url: urls.link(&path::file(c.year, &p.src)),
-                alt: &p.alt,
-            })
-            .collect(),
-        summary,
-        objection: e.objection.as_ref().map(|o| ObjectionView {
-            upheld: o.outcome == ObjectionOutcome::Upheld,
-            label: match o.outcome {
-                ObjectionOutcome::Upheld => "公示期间收到异议，经核查异议成立",
-                ObjectionOutcome::Dismissed => "公示期间收到异议，经核查异议不成立",
-            },
-            note: o.note.as_deref(),
-        }),
-        cases: ef
-            .experiences
-            .iter()
-            .filter_map(|&xi| {
-                let slug = c.experiences[xi].slug.as_str();
-                cases.iter().find(|v| v.card.slug == slug)
-            })
-            .map(|v| v.card.clone())
-            .collect(),
-        source: &e.source,
-    };
-    (view, used, problems)
+fn status(ef: &EstateFacts, named: bool) -> Option<&'static str> {
+    match (ef.revoked, ef.forwarded, ef.winner, named) {
+        (true, ..) => Some("异议成立，不予命名"),
+        (_, true, _, false) => Some("拟命名，报送自治区"),
+        (_, true, _, true) => Some("已命名，报送自治区"),
+        (_, _, true, false) => Some("拟命名"),
+        (_, _, true, true) => Some("已命名"),
+        _ => None,
+    }
 }
 
 fn stage_key(s: Stage) -> &'static str {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Body, body};
+use super::{Body, Built, body};
 use crate::derive::CampaignFacts;
 use crate::derive::calendar::format_cn;
 use crate::model::{Campaign, Experience, Page};
@@ -67,8 +67,6 @@ pub struct PageView<'a> {
     #[serde(skip)]
     pub source: &'a std::path::Path,
 }
-
-type Built<'a, T> = (T, Vec<String>, Vec<(String, String)>);
 
 pub(super) fn case<'a>(
     c: &'a Campaign,

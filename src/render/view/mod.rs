@@ -5,6 +5,7 @@
 
 mod campaign;
 mod cases;
+mod estate;
 mod publicity;
 
 use std::path::PathBuf;
@@ -17,8 +18,9 @@ use crate::derive::Facts;
 use crate::derive::calendar::format_cn;
 use crate::model::{Site, SiteConfig};
 
-pub use campaign::{CampaignView, CountyView, EstateRow, EstateView};
+pub use campaign::{CampaignView, CountyView, EstateRow};
 pub use cases::{CaseCard, CaseView, PageView, TagView};
+pub use estate::EstateView;
 pub use publicity::PublicityView;
 
 /// Everything the templates may read.
@@ -229,6 +231,9 @@ fn link(key: &str, label: &str, url: String) -> Link {
         url,
     }
 }
+
+/// A part of the view built in parallel, with the files it links to and its problems.
+type Built<'a, T> = (T, Vec<String>, Vec<(String, String)>);
 
 /// Rendered Markdown as the view keeps it.
 #[derive(Debug, Default, Serialize)]

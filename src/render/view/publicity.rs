@@ -14,6 +14,8 @@ pub struct PublicityView<'a> {
     pub decided: bool,
     pub title: String,
     pub honour: String,
+    /// The honour as it stands inside quotation marks: its own quotes become ‘’.
+    pub honour_quoted: String,
     pub basis: String,
     pub rows: Vec<EstateRow<'a>>,
     pub any_revoked: bool,
@@ -60,8 +62,9 @@ pub(super) fn publicity<'a>(
         format!("（{}）", c.document.number)
     };
     let basis = format!(
-        "根据《{notice_title}》{number}要求，经各县（市、区）推荐、专家评审，拟将以下{}个小区命名为“{honour}”，现予以公示。",
-        rows.len()
+        "根据《{notice_title}》{number}要求，经各县（市、区）推荐、专家评审，拟将以下{}个小区命名为“{}”，现予以公示。",
+        rows.len(),
+        quoted(&honour)
     );
     let p = f.publicity.as_ref();
     let issuer: &'a str = if c.document.issuer.is_empty() {
@@ -72,6 +75,7 @@ pub(super) fn publicity<'a>(
     PublicityView {
         decided: p.is_some(),
         title: format!("关于拟命名{honour}的公示"),
+        honour_quoted: quoted(&honour),
         honour,
         basis,
         any_revoked: rows.iter().any(|r| r.revoked),
@@ -100,6 +104,11 @@ pub(super) fn publicity<'a>(
         address: c.publicity.objections.address.as_deref(),
         issuer,
     }
+}
+
+/// Text placed inside “…” takes ‘…’ for its own quotation marks.
+fn quoted(s: &str) -> String {
+    s.replace('“', "‘").replace('”', "’")
 }
 
 #[cfg(test)]

@@ -1,0 +1,93 @@
+//! One estate's own page: its public record, satisfaction, photos, objection and case studies.
+
+use serde::Serialize;
+
+use super::campaign::EstateRow;
+use super::cases::{CaseCard, CaseView};
+use super::{Body, Built, body};
+use crate::derive::EstateFacts;
+use crate::model::{Campaign, Estate, ObjectionOutcome};
+use crate::render::markdown::Links;
+use crate::render::urls::{Urls, path};
+
+/// A full estate record: public fields only.
+#[derive(Debug, Serialize)]
+pub struct EstateView<'a> {
+    #[serde(flatten)]
+    pub row: EstateRow<'a>,
+    pub party_building: Option<&'a str>,
+    pub surveyed: Option<u32>,
+    pub satisfied: Option<u32>,
+    pub below_min: bool,
+    pub photos: Vec<PhotoView<'a>>,
+    pub summary: Option<Body>,
+    pub objection: Option<ObjectionView<'a>>,
+    pub cases: Vec<CaseCard<'a>>,
+    #[serde(skip)]
+    pub source: &'a std::path::Path,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PhotoView<'a> {
+    pub url: String,
+    pub alt: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObjectionView<'a> {
+    pub upheld: bool,
+    pub label: &'static str,
+    pub note: Option<&'a str>,
+}
+
+pub(super) fn estate<'a>(
+    c: &'a Campaign,
+    e: &'a Estate,
+    ef: &'a EstateFacts,
+    row: EstateRow<'a>,
+    links: &Links,
+    urls: &Urls,
+    cases: &[CaseView<'a>],
+) -> Built<'a, EstateView<'a>> {
+    let (mut used, mut problems) = (Vec::new(), Vec::new());
+    let summary = e
+        .summary
+        .as_ref()
+        .map(|m| body(&m.text, links, &e.source, &mut used, &mut problems));
+    used.extend(e.photos.iter().map(|p| p.src.clone()));
+    let view = EstateView {
+        row,
+        party_building: e.party_building.as_deref(),
+        surveyed: e.satisfaction.map(|s| s.surveyed),
+        satisfied: e.satisfaction.map(|s| s.satisfied),
+        below_min: matches!((ef.satisfaction, c.min_satisfaction), (Some(r), Some(m)) if r.as_f64() < m),
+        photos: e
+            .photos
+            .iter()
+            .map(|p| PhotoView {
+                url: urls.link(&path::file(c.year, &p.src)),
+                alt: &p.alt,
+            })
+            .collect(),
+        summary,
+        objection: e.objection.as_ref().map(|o| ObjectionView {
+            upheld: o.outcome == ObjectionOutcome::Upheld,
+            label: match o.outcome {
+                ObjectionOutcome::Upheld => "公示期间收到异议，经核查异议成立",
+                ObjectionOutcome::Dismissed => "公示期间收到异议，经核查异议不成立",
+            },
+            note: o.note.as_deref(),
+        }),
+        cases: ef
+            .experiences
+            .iter()
+            .filter_map(|&xi| {
+                let slug = c.experiences[xi].slug.as_str();
+                cases.iter().find(|v| v.card.slug == slug)
+            })
+            .map(|v| v.card.clone())
+            .collect(),
+        source: &e.source,
+    };
+    (view, used, problems)
+}
