@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
+use crate::derive::calendar::parse_date_cn;
 use crate::derive::calendar::today_cst;
 use crate::diag::Diagnostics;
-use crate::derive::calendar::parse_date_cn;
 
 /// Where the site is and which day it is.
 #[derive(clap::Args, Debug, Clone)]
