@@ -7,5 +7,6 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod pipeline;
+pub mod render;
 pub mod serve;
 pub mod validate;
