@@ -6,6 +6,7 @@ pub mod engine;
 pub mod feed;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod theme;
 pub mod urls;
 pub mod view;
@@ -58,22 +59,11 @@ pub fn render(
 
     let errors = Mutex::new(Vec::new());
     let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
-    let page_links: Vec<(String, Vec<String>)> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let html = match engine.render(job.template, &job.ctx) {
-                Ok(h) => h,
-                Err(e) => {
-                    fail(engine::describe(&e, Some(&job.out), job.content.as_deref()));
-                    return None;
-                }
-            };
-            if let Err(e) = staging.put(&job.out, html.as_bytes()) {
-                fail(format!("无法写入 {}：{e}", job.out));
-            }
-            Some((job.out.clone(), links::extract(&html)))
-        })
-        .collect();
+    // The search index does not depend on rendered pages: build it on the other core.
+    let (page_links, search_files) = rayon::join(
+        || render_pages(&jobs, &engine, staging, &fail),
+        || search_index(site),
+    );
 
     let mut written: HashSet<String> = jobs.iter().map(|j| j.out.clone()).collect();
     let mut put = |rel: String, bytes: &[u8]| {
@@ -88,6 +78,9 @@ pub fn render(
         feed::sitemap(&jobs, &urls).as_bytes(),
     );
     put("robots.txt".into(), feed::robots(&urls).as_bytes());
+    for (rel, bytes) in &search_files {
+        put(rel.clone(), bytes);
+    }
     for (rel, bytes) in theme.statics() {
         put(format!("static/{rel}"), bytes);
     }
@@ -153,4 +146,41 @@ fn summary_files(checked: &Checked) -> Vec<(String, Result<Vec<u8>, String>)> {
         ));
     }
     out
+}
+
+/// Renders every page in parallel, writing each as soon as it is rendered; returns each
+/// page's internal links for the link check.
+fn render_pages(
+    jobs: &[pages::Job],
+    engine: &engine::Engine,
+    staging: &Staging,
+    fail: &(dyn Fn(String) + Sync),
+) -> Vec<(String, Vec<String>)> {
+    jobs.par_iter()
+        .filter_map(|job| {
+            let html = match engine.render(job.template, &job.ctx) {
+                Ok(h) => h,
+                Err(e) => {
+                    fail(engine::describe(&e, Some(&job.out), job.content.as_deref()));
+                    return None;
+                }
+            };
+            if let Err(e) = staging.put(&job.out, html.as_bytes()) {
+                fail(format!("无法写入 {}：{e}", job.out));
+            }
+            Some((job.out.clone(), links::extract(&html)))
+        })
+        .collect()
+}
+
+/// The offline search index files, addressed by the same URL scheme as the pages.
+fn search_index(site: &crate::model::Site) -> Vec<(String, Vec<u8>)> {
+    use search::DocRef;
+    let docs = search::site_docs(site, &|r| match r {
+        DocRef::Estate { year, slug } => urls::path::estate(year, slug),
+        DocRef::Case { year, slug } => urls::path::case(year, slug),
+        DocRef::Notice { year } => urls::path::notice(year),
+        DocRef::Page { slug } => urls::path::page(slug),
+    });
+    search::build(&docs)
 }
