@@ -2,11 +2,13 @@
 //! Only this layer prints; `main` alone exits.
 
 use clap::{Parser, Subcommand};
+
 use std::process::ExitCode;
 
 pub mod build;
 pub mod check;
 pub mod common;
+mod help;
 pub mod import;
 pub mod init;
 pub mod new;
@@ -15,7 +17,7 @@ pub mod workdays;
 
 /// jiayuan（家园）：“加强物业管理 共建美好家园”活动网站生成工具
 #[derive(Parser, Debug)]
-#[command(name = "jiayuan", version, about, long_about = None)]
+#[command(name = "jiayuan", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,13 +49,9 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match help::parse::<Cli>() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return ExitCode::from(code),
     };
     let code = match cli.command {
         Command::Build(args) => args.run(),
