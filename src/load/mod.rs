@@ -138,29 +138,35 @@ fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> CampaignFi
 }
 
 fn read_yaml_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<YamlDoc> {
-    let paths = record_files(root, dir, &["yaml", "yml"], diags);
-    let results: Vec<_> = paths
-        .par_iter()
-        .map(|p| {
-            let mut d = Diagnostics::default();
-            (read_yaml(root, p, &mut d), d)
-        })
-        .collect();
-    let mut docs = Vec::new();
-    for (doc, d) in results {
-        diags.extend(d);
-        docs.extend(doc);
-    }
-    docs
+    read_all(
+        root,
+        &record_files(root, dir, &["yaml", "yml"], diags),
+        diags,
+        read_yaml,
+    )
 }
 
 fn read_markdown_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<MarkdownDoc> {
-    let paths = record_files(root, dir, &["md"], diags);
+    read_all(
+        root,
+        &record_files(root, dir, &["md"], diags),
+        diags,
+        read_markdown,
+    )
+}
+
+/// Reads files in parallel; documents and diagnostics keep the files' sorted order.
+fn read_all<T: Send>(
+    root: &Path,
+    paths: &[PathBuf],
+    diags: &mut Diagnostics,
+    read: fn(&Path, &Path, &mut Diagnostics) -> Option<T>,
+) -> Vec<T> {
     let results: Vec<_> = paths
         .par_iter()
         .map(|p| {
             let mut d = Diagnostics::default();
-            (read_markdown(root, p, &mut d), d)
+            (read(root, p, &mut d), d)
         })
         .collect();
     let mut docs = Vec::new();
