@@ -7,6 +7,7 @@ use std::process::ExitCode;
 pub mod check;
 pub mod common;
 pub mod import;
+pub mod panic;
 pub mod workdays;
 
 /// jiayuan（家园）：“加强物业管理 共建美好家园”活动网站生成工具
@@ -34,7 +35,20 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
+/// Runs one command. A panic — always a bug, never a content error — is reported in
+/// Chinese by the hook in `panic` and ends the run with `panic::EXIT_INTERNAL`.
 pub fn main() -> ExitCode {
+    panic::install();
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(payload) if panic::is_broken_pipe(&panic::payload_str(payload.as_ref())) => {
+            ExitCode::from(EXIT_OK)
+        }
+        Err(_) => ExitCode::from(panic::EXIT_INTERNAL),
+    }
+}
+
+fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

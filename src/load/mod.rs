@@ -17,6 +17,11 @@ use yaml::Node;
 /// The largest content file read; anything bigger is certainly not a hand-written record.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The longest line of a content file. The longest real paragraph is a few thousand
+/// characters; a longer line is a pasted image (`data:` URL), a minified blob or a file
+/// that lost its line ends, and would otherwise be echoed whole into error messages.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
 /// Everything under `content/`, parsed but not yet interpreted.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -325,7 +330,26 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
         return None;
     }
     match String::from_utf8(bytes) {
-        Ok(s) => Some(s),
+        Ok(s) => {
+            match long_line(&s) {
+                None => Some(s),
+                Some((line, len)) => {
+                    diags.push(
+                    Diagnostic::error(
+                        relp,
+                        Pos::new(line, 1),
+                        format!(
+                            "这一行过长（{} KB），超过单行 {} KB 的上限",
+                            len.div_ceil(1024),
+                            MAX_LINE_BYTES / 1024
+                        ),
+                    )
+                    .hint("请在段落之间换行；图片不要直接粘贴进文件，请放到 files/ 文件夹后写出路径"),
+                );
+                    None
+                }
+            }
+        }
         Err(e) => {
             let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let text = String::from_utf8_lossy(upto);
@@ -338,6 +362,14 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
             None
         }
     }
+}
+
+/// The first line longer than the limit: its 1-based number and length in bytes.
+fn long_line(text: &str) -> Option<(u32, usize)> {
+    text.split('\n')
+        .enumerate()
+        .find(|(_, l)| l.len() > MAX_LINE_BYTES)
+        .map(|(i, l)| (i as u32 + 1, l.len()))
 }
 
 pub fn rel(root: &Path, path: &Path) -> PathBuf {
