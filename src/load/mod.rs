@@ -353,10 +353,12 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
         Err(e) => {
             let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let text = String::from_utf8_lossy(upto);
-            let line = text.matches('\n').count() as u32 + 1;
-            let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            // A stand-in for the first bad byte, so that it is counted on its own line.
+            let probe = format!("{text}?");
+            let (line, last) = lines(&probe).fold((0, ""), |(n, _), l| (n + 1, l));
+            let col = last.chars().count() as u32;
             diags.push(
-                Diagnostic::error(relp, Pos::new(line, col), "文件不是 UTF-8 编码")
+                Diagnostic::error(relp, Pos::new(line as u32, col), "文件不是 UTF-8 编码")
                     .hint("请用 WPS 或记事本“另存为”，编码选择 UTF-8"),
             );
             None
@@ -364,9 +366,30 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
     }
 }
 
+/// Lines as YAML and text editors count them: `\n`, `\r\n` and a lone `\r` each end one,
+/// so that every line number we report matches the parser's and the editor's.
+/// Like `str::lines`, a final line break does not start another line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.find(['\n', '\r']) {
+            Some(i) => {
+                let eol = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + eol..]);
+                Some(&s[..i])
+            }
+            None => {
+                rest = None;
+                (!s.is_empty()).then_some(s)
+            }
+        }
+    })
+}
+
 /// The first line longer than the limit: its 1-based number and length in bytes.
 fn long_line(text: &str) -> Option<(u32, usize)> {
-    text.split('\n')
+    lines(text)
         .enumerate()
         .find(|(_, l)| l.len() > MAX_LINE_BYTES)
         .map(|(i, l)| (i as u32 + 1, l.len()))
@@ -386,4 +409,19 @@ fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Lone CR, CRLF and LF all end a line, as in YAML and editors; no empty last line.
+    #[test]
+    fn lines_like_yaml() {
+        let v: Vec<&str> = lines("a\r\nb\rc\n\nd").collect();
+        assert_eq!(v, ["a", "b", "c", "", "d"]);
+        assert_eq!(lines("a\n").count(), 1);
+        assert_eq!(lines("").count(), 0);
+        assert_eq!(lines("\r").collect::<Vec<_>>(), [""]);
+    }
 }
