@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::derive::calendar::parse_date_cn;
 use crate::derive::calendar::today_cst;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, SHOWN_PER_KIND};
 
 /// Where the site is and which day it is.
 #[derive(clap::Args, Debug, Clone)]
@@ -34,7 +34,7 @@ impl SiteArgs {
 
 /// Prints every diagnostic, sorted, to stderr, then a one-line count.
 pub fn print_diagnostics(diags: &Diagnostics) {
-    for d in diags.sorted() {
+    for d in diags.for_display(SHOWN_PER_KIND) {
         eprintln!("{d}");
     }
     let (e, w) = (diags.error_count(), diags.warning_count());

@@ -12,6 +12,7 @@ mod help;
 pub mod import;
 pub mod init;
 pub mod new;
+pub mod panic;
 pub mod serve;
 pub mod workdays;
 
@@ -48,7 +49,20 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
+/// Runs one command. A panic — always a bug, never a content error — is reported in
+/// Chinese by the hook in `panic` and ends the run with `panic::EXIT_INTERNAL`.
 pub fn main() -> ExitCode {
+    panic::install();
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(payload) if panic::is_broken_pipe(&panic::payload_str(payload.as_ref())) => {
+            ExitCode::from(EXIT_OK)
+        }
+        Err(_) => ExitCode::from(panic::EXIT_INTERNAL),
+    }
+}
+
+fn run() -> ExitCode {
     let cli = match help::parse::<Cli>() {
         Ok(cli) => cli,
         Err(code) => return ExitCode::from(code),

@@ -9,6 +9,7 @@ use super::values::{
     parse_year,
 };
 use crate::model::{Estate, Markdown, PrivateContact, Satisfaction};
+use crate::validate::estate::{HOUSEHOLDS, SATISFIED, SURVEYED};
 
 /// A row that parsed: the record, and what the sheet said that the record cannot hold.
 #[derive(Clone, Debug)]
@@ -146,6 +147,14 @@ impl Sheet<'_> {
             "不是整数",
             "请只填写数字，例如 1200",
         );
+        if let Some(n) = estate
+            .households
+            .filter(|n| !HOUSEHOLDS.contains(&i64::from(*n)))
+        {
+            let col = self.header.column_of(Field::Households);
+            err(col, format!("户数 {n} 超出范围"), &range_hint(&HOUSEHOLDS));
+            estate.households = None;
+        }
         let in_wan = self
             .header
             .column_of(Field::FloorArea)
@@ -158,6 +167,20 @@ impl Sheet<'_> {
             "不是数字",
             "请填写以平方米为单位的数字，例如 86500.5",
         );
+        // `check` wants a positive area; a 0 written here would only fail there.
+        if estate
+            .floor_area
+            .as_deref()
+            .is_some_and(|a| !a.parse::<f64>().is_ok_and(|v| v > 0.0 && v.is_finite()))
+        {
+            let col = self.header.column_of(Field::FloorArea);
+            err(
+                col,
+                "建筑面积应大于 0".to_string(),
+                "请填写以平方米为单位的数字，例如 86500.5",
+            );
+            estate.floor_area = None;
+        }
         estate.owners_body = self.value(
             row,
             Field::OwnersBody,
@@ -303,6 +326,14 @@ impl Sheet<'_> {
         let satisfied = count(Field::Satisfied, err);
         match (surveyed, satisfied) {
             (Some((_, Some(total))), Some((col, Some(yes)))) => {
+                if !SURVEYED.contains(&i64::from(total)) || !SATISFIED.contains(&i64::from(yes)) {
+                    err(
+                        Some(col),
+                        format!("调查户数 {total} 或满意户数 {yes} 超出范围"),
+                        &range_hint(&SURVEYED),
+                    );
+                    return None;
+                }
                 if total == 0 || yes > total {
                     err(
                         Some(col),
@@ -344,6 +375,10 @@ impl Sheet<'_> {
             _ => None,
         }
     }
+}
+
+fn range_hint(range: &std::ops::RangeInclusive<i64>) -> String {
+    format!("应在 {} 到 {} 之间，请核对表格", range.start(), range.end())
 }
 
 /// Rows that are not estates: blank, only a pre-printed number, or a single note or
@@ -450,5 +485,23 @@ mod tests {
             sheet_row(&["容县", "阳光花园", "容州镇", "安居", ""]),
             Parsed::Ok(..)
         ));
+    }
+
+    // Household counts `check` would refuse are refused here, at their cell (found by
+    // the import_csv fuzz target: 1220002 households was written, then failed `check`).
+    #[test]
+    fn households_out_of_check_range() {
+        for n in ["0", "1220002"] {
+            let Parsed::Failed(issues, _) = sheet_row(&["容县", "阳光花园", "容州镇", "安居", n])
+            else {
+                panic!("{n} should fail");
+            };
+            assert!(
+                issues[0].to_string().contains("E列（户数）"),
+                "{}",
+                issues[0]
+            );
+            assert!(issues[0].to_string().contains("超出范围"), "{}", issues[0]);
+        }
     }
 }

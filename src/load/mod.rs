@@ -17,6 +17,11 @@ use yaml::Node;
 /// The largest content file read; anything bigger is certainly not a hand-written record.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The longest line of a content file. The longest real paragraph is a few thousand
+/// characters; a longer line is a pasted image (`data:` URL), a minified blob or a file
+/// that lost its line ends, and would otherwise be echoed whole into error messages.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
 /// Everything under `content/`, parsed but not yet interpreted.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -331,16 +336,37 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
         return None;
     }
     match String::from_utf8(bytes) {
-        Ok(s) => Some(s),
+        Ok(s) => {
+            match long_line(&s) {
+                None => Some(s),
+                Some((line, len)) => {
+                    diags.push(
+                    Diagnostic::error(
+                        relp,
+                        Pos::new(line, 1),
+                        format!(
+                            "这一行过长（{} KB），超过单行 {} KB 的上限",
+                            len.div_ceil(1024),
+                            MAX_LINE_BYTES / 1024
+                        ),
+                    )
+                    .hint("请在段落之间换行；图片不要直接粘贴进文件，请放到 files/ 文件夹后写出路径"),
+                );
+                    None
+                }
+            }
+        }
         Err(e) => {
             let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let text = String::from_utf8_lossy(upto);
-            let line = text.matches('\n').count() as u32 + 1;
-            let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            // A stand-in for the first bad byte, so that it is counted on its own line.
+            let probe = format!("{text}?");
+            let (line, last) = lines(&probe).fold((0, ""), |(n, _), l| (n + 1, l));
+            let col = last.chars().count() as u32;
             diags.push(
                 Diagnostic::error(
                     relp,
-                    Pos::new(line, col),
+                    Pos::new(line as u32, col),
                     "文件不是 UTF-8 编码（可能是按 GBK/ANSI 编码保存的），从这里开始的文字无法读取",
                 )
                 .hint("请用记事本或 WPS 打开这个文件，“另存为”时把编码选为 UTF-8，再运行检查"),
@@ -348,6 +374,35 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
             None
         }
     }
+}
+
+/// Lines as YAML and text editors count them: `\n`, `\r\n` and a lone `\r` each end one,
+/// so that every line number we report matches the parser's and the editor's.
+/// Like `str::lines`, a final line break does not start another line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.find(['\n', '\r']) {
+            Some(i) => {
+                let eol = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + eol..]);
+                Some(&s[..i])
+            }
+            None => {
+                rest = None;
+                (!s.is_empty()).then_some(s)
+            }
+        }
+    })
+}
+
+/// The first line longer than the limit: its 1-based number and length in bytes.
+fn long_line(text: &str) -> Option<(u32, usize)> {
+    lines(text)
+        .enumerate()
+        .find(|(_, l)| l.len() > MAX_LINE_BYTES)
+        .map(|(i, l)| (i as u32 + 1, l.len()))
 }
 
 pub fn rel(root: &Path, path: &Path) -> PathBuf {
@@ -364,4 +419,19 @@ fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Lone CR, CRLF and LF all end a line, as in YAML and editors; no empty last line.
+    #[test]
+    fn lines_like_yaml() {
+        let v: Vec<&str> = lines("a\r\nb\rc\n\nd").collect();
+        assert_eq!(v, ["a", "b", "c", "", "d"]);
+        assert_eq!(lines("a\n").count(), 1);
+        assert_eq!(lines("").count(), 0);
+        assert_eq!(lines("\r").collect::<Vec<_>>(), [""]);
+    }
 }

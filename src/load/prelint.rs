@@ -15,7 +15,7 @@ pub struct Slip {
 pub fn check(text: &str, first_line: u32) -> Vec<Slip> {
     let mut slips = Vec::new();
     let mut in_block_scalar: Option<usize> = None;
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in super::lines(text).enumerate() {
         let line_no = first_line + i as u32;
         let indent_chars: usize = line.chars().take_while(|c| *c == ' ').count();
         // Inside a `|` or `>` block the text is the author's prose: leave it alone.

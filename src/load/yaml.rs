@@ -5,7 +5,8 @@
 //! column of the offending key or value (serde would stop at the first problem).
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Options, Spanned};
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::{Budget, Options, Spanned};
 use std::fmt;
 
 use crate::diag::Pos;
@@ -64,6 +65,16 @@ pub struct SyntaxError {
     pub hint: String,
 }
 
+/// The deepest nesting a record may use. The deepest real structure is four levels
+/// (record → scores → one expert → criteria); deserialising each level costs tens of KB of
+/// stack in a debug build, so the parser's default of 64 overflows a 2 MiB worker thread.
+pub const MAX_DEPTH: usize = 16;
+
+/// The most YAML nodes (scalars, keys, lists, maps) in one file. A full estate record has a
+/// few hundred; the cap stops a 100,000-item list at the parser, in bounded time, instead of
+/// producing one diagnostic per item.
+pub const MAX_NODES: usize = 20_000;
+
 /// Parses one YAML document. `line_offset` shifts reported lines, for front matter that
 /// starts below the top of its file.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
@@ -74,6 +85,11 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     options.with_snippet = false;
     // Records never need aliases; a small replay budget turns alias bombs into a quick error.
     options.alias_limits.max_total_replayed_events = 10_000;
+    let mut budget = Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.flow_nesting_limit = MAX_DEPTH;
+    budget.max_nodes = MAX_NODES;
+    options.budget = Some(budget);
     if text.trim().is_empty() {
         return Ok(Node {
             pos: Pos::new(1 + line_offset, 1),
@@ -270,6 +286,13 @@ fn translate(e: &serde_saphyr::Error, text: &str, line_offset: u32) -> SyntaxErr
         message: message.to_string(),
         hint,
     };
+    if let Some((message, hint)) = budget_message(e) {
+        return SyntaxError { pos, message, hint };
+    }
+    if lower.contains("recursion limit") {
+        let (message, hint) = nesting_message();
+        return SyntaxError { pos, message, hint };
+    }
     if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e {
         return duplicate_key(key.as_deref(), pos, text, line_offset);
     }
@@ -278,7 +301,7 @@ fn translate(e: &serde_saphyr::Error, text: &str, line_offset: u32) -> SyntaxErr
     }
     if lower.contains("alias") || lower.contains("budget") || lower.contains("limit") {
         return known(
-            "YAML 文件过于复杂（别名展开或嵌套超出限制）",
+            "YAML 文件过于复杂（锚点和别名展开超出限制）",
             "记录文件不需要使用锚点（&）和别名（*），请直接写出每个值".into(),
         );
     }
@@ -421,6 +444,34 @@ fn starts_value(line: &str, col: u32) -> bool {
     before.is_empty() || before.ends_with(':') || before.ends_with('-')
 }
 
+/// Size and nesting limits get their own words: telling staff about anchors when their
+/// file simply has too many entries would send them looking for the wrong thing.
+fn budget_message(e: &serde_saphyr::Error) -> Option<(String, String)> {
+    let serde_saphyr::Error::Budget { breach, .. } = e.without_snippet() else {
+        return None;
+    };
+    match breach {
+        BudgetBreach::Depth { .. } => Some(nesting_message()),
+        BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => Some((
+            format!("YAML 文件的条目过多（超过 {MAX_NODES} 个）"),
+            "一个文件只写一个小区或一篇案例；请检查是否误把整张表格或大量重复内容粘贴进来"
+                .to_string(),
+        )),
+        BudgetBreach::ScalarBytes { .. } => Some((
+            "YAML 文件的文字内容过多".to_string(),
+            "一个文件只写一个小区或一篇案例；长篇材料请作为附件放到 files/ 文件夹".to_string(),
+        )),
+        _ => None,
+    }
+}
+
+fn nesting_message() -> (String, String) {
+    (
+        format!("YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）"),
+        "记录最多只需要三四层缩进；请检查括号 [ ] { } 是否成对，缩进是否一层层越来越深".to_string(),
+    )
+}
+
 /// serde-saphyr appends "at line X column Y"; we print our own location.
 fn strip_location(s: &str) -> String {
     match s.find(" at line ") {
@@ -540,12 +591,61 @@ mod tests {
 mod limits {
     use super::*;
 
-    // Deeply nested flow sequences are refused, not a stack overflow.
+    /// Parses on a thread with rayon's default 2 MiB stack, where records are parsed.
+    fn parse_on_worker_stack(text: String) -> Result<Node, SyntaxError> {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || parse(&text, 0))
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    fn nested(style: &str, depth: usize) -> String {
+        match style {
+            "flow-seq" => format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth)),
+            "flow-map" => format!("a: {}1{}\n", "{a: ".repeat(depth), "}".repeat(depth)),
+            "block-seq" => format!("a:\n{}x\n", "- ".repeat(depth)),
+            "block-map" => {
+                let mut t: String = (0..depth)
+                    .map(|i| format!("{}k:\n", " ".repeat(i)))
+                    .collect();
+                t.push_str(&format!("{}x\n", " ".repeat(depth)));
+                t
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    // Deep nesting in every style is a Chinese error on a worker thread's stack, never a
+    // stack overflow (flow maps 60 deep used to overflow a debug build).
     #[test]
     fn deep_nesting_is_an_error() {
-        let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        for style in ["flow-seq", "flow-map", "block-seq", "block-map"] {
+            for depth in [MAX_DEPTH + 1, 100, 2_000] {
+                let e = parse_on_worker_stack(nested(style, depth)).unwrap_err();
+                assert!(e.message.contains("嵌套层数过多"), "{style} {depth}: {e:?}");
+            }
+        }
+        let e = parse_on_worker_stack(nested("flow-seq", 100_000)).unwrap_err();
+        assert!(e.message.contains("嵌套层数过多"), "{e:?}");
+    }
+
+    // Nesting well beyond what any record uses is still accepted.
+    #[test]
+    fn reasonable_nesting_is_fine() {
+        for style in ["flow-seq", "flow-map", "block-seq", "block-map"] {
+            let r = parse_on_worker_stack(nested(style, MAX_DEPTH - 2));
+            assert!(r.is_ok(), "{style}: {r:?}");
+        }
+    }
+
+    // A list with 100,000 items stops at the node budget with its own message.
+    #[test]
+    fn too_many_items_is_an_error() {
+        let text = format!("photos: [{}]\n", vec!["x"; 100_000].join(", "));
         let e = parse(&text, 0).unwrap_err();
-        assert!(e.message.contains("过于复杂"), "{e:?}");
+        assert!(e.message.contains("条目过多"), "{e:?}");
     }
 
     // A billion-laughs alias bomb is refused quickly.

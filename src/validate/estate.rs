@@ -33,6 +33,12 @@ const ESTATE: &[FieldSpec] = &[
     ("photos", "照片"),
     ("summary", "创建亮点"),
 ];
+/// Plausible counts, shared with `import` so that it never writes a record `check`
+/// would then refuse.
+pub const HOUSEHOLDS: std::ops::RangeInclusive<i64> = 1..=1_000_000;
+pub const SURVEYED: std::ops::RangeInclusive<i64> = 1..=10_000_000;
+pub const SATISFIED: std::ops::RangeInclusive<i64> = 0..=10_000_000;
+
 const SATISFACTION: &[FieldSpec] = &[("surveyed", "调查户数"), ("satisfied", "满意户数")];
 const CONTACT: &[FieldSpec] = &[("person", "联系人"), ("phone", "联系电话")];
 const SHEET: &[FieldSpec] = &[
@@ -68,7 +74,7 @@ pub fn estate(
     e.street = r.text(&f, "street");
     e.community = r.text(&f, "community");
     e.built = r.integer(&f, "built", 1900..=2100).map(|v| v as i32);
-    e.households = r.integer(&f, "households", 1..=1_000_000).map(|v| v as u32);
+    e.households = r.integer(&f, "households", HOUSEHOLDS).map(|v| v as u32);
     if let Some(node) = f.get("floor_area") {
         match node.scalar_text() {
             Some(t)
@@ -201,8 +207,8 @@ fn check_county(r: &mut Reader, f: &Fields, county: &str, campaign: &Campaign) {
 fn satisfaction(r: &mut Reader, f: &Fields) -> Option<Satisfaction> {
     let node = f.get("satisfaction")?;
     let s = r.map(node, "满意度调查", SATISFACTION)?;
-    let surveyed = r.integer(&s, "surveyed", 1..=10_000_000);
-    let satisfied = r.integer(&s, "satisfied", 0..=10_000_000);
+    let surveyed = r.integer(&s, "surveyed", SURVEYED);
+    let satisfied = r.integer(&s, "satisfied", SATISFIED);
     for key in ["surveyed", "satisfied"] {
         if s.get(key).is_none() {
             r.error(

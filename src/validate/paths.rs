@@ -14,30 +14,27 @@ pub fn check(
     src: &str,
     known: &[String],
 ) -> Result<(), (String, String)> {
-    let hint_rel =
-        "路径相对于年度文件夹书写，例如 `files/gate.jpg`，文件放在该年度的 files/ 文件夹里";
-    if src.contains('\0') || src.contains('\\') || src.contains("://") || src.starts_with("data:") {
-        let hint = if src.contains('\\') && !src.contains("://") {
+    let hint_rel = "路径相对于年度文件夹书写，用 `/` 分隔，例如 `files/gate.jpg`，文件放在该年度的 files/ 文件夹里";
+    let shown = src.replace('\0', "\\0");
+    // Checked first so that `C:\photos` is called what it is, not "a backslash".
+    let drive = matches!(src.as_bytes(), [letter, b':', ..] if letter.is_ascii_alphabetic());
+    if drive || src.starts_with(['/', '\\']) || Path::new(src).is_absolute() {
+        return Err((format!("文件路径 `{shown}` 是绝对路径"), hint_rel.into()));
+    }
+    // A colon anywhere would let a browser read the path as a URL scheme (`javascript:`,
+    // `data:`, `file:`); Windows forbids it in file names, so no real attachment has one.
+    if src.contains(['\0', '\\', ':']) {
+        let hint = if src.contains('\\') && !src.contains(['\0', ':']) {
             format!(
                 "路径里请用 `/` 分隔文件夹，例如 `{}`",
                 src.replace('\\', "/")
             )
         } else {
-            hint_rel.to_string()
+            format!("{hint_rel}；不能引用网址，也不能含有 `\\` 或 `:`")
         };
-        return Err((
-            format!(
-                "文件路径 `{}` 含有不允许的字符或是网址",
-                src.replace('\0', "\\0")
-            ),
-            hint,
-        ));
+        return Err((format!("文件路径 `{shown}` 含有不允许的字符或是网址"), hint));
     }
     let p = Path::new(src);
-    let drive = src.len() >= 2 && src.as_bytes()[1] == b':';
-    if p.is_absolute() || drive || src.starts_with('/') {
-        return Err((format!("文件路径 `{src}` 是绝对路径"), hint_rel.into()));
-    }
     if p.components().any(|c| matches!(c, Component::ParentDir)) {
         return Err((
             format!("文件路径 `{src}` 用了 `..`（上级文件夹）"),
@@ -171,5 +168,129 @@ mod tests {
         .unwrap();
         let (msg, _) = check_in(&dir, "files/link.jpg").unwrap_err();
         assert!(msg.contains("链接"), "{msg}");
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// A site with one real attachment and a private file beside (outside) `content/`.
+    fn site() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let campaign = PathBuf::from("content/campaigns/2025");
+        std::fs::create_dir_all(dir.path().join(&campaign).join("files/sub")).unwrap();
+        std::fs::write(dir.path().join(&campaign).join("files/gate.jpg"), b"jpg").unwrap();
+        std::fs::write(dir.path().join(&campaign).join("files/sub/a.pdf"), b"pdf").unwrap();
+        std::fs::write(dir.path().join("content/site.yaml"), b"title: x").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), b"private").unwrap();
+        (dir, campaign)
+    }
+
+    fn message(root: &Path, campaign: &Path, src: &str) -> String {
+        match check(root, campaign, src, &[]) {
+            Ok(()) => panic!("`{src}` was accepted"),
+            Err((message, _)) => message,
+        }
+    }
+
+    // Ordinary attachment paths, with or without `./`, are accepted.
+    #[test]
+    fn plain_paths_are_fine() {
+        let (dir, c) = site();
+        for src in ["files/gate.jpg", "./files/gate.jpg", "files/sub/a.pdf"] {
+            assert_eq!(check(dir.path(), &c, src, &[]), Ok(()), "{src}");
+        }
+    }
+
+    // `..` is refused wherever it appears, even when the target exists inside content/.
+    #[test]
+    fn parent_dir_is_refused() {
+        let (dir, c) = site();
+        for src in [
+            "../../../secret.txt",
+            "files/../../../../secret.txt",
+            "files/../files/gate.jpg",
+            "../../site.yaml",
+            "..",
+        ] {
+            assert!(message(dir.path(), &c, src).contains("`..`"), "{src}");
+        }
+    }
+
+    // Absolute paths in Unix and Windows spellings are refused as such.
+    #[test]
+    fn absolute_paths_are_refused() {
+        let (dir, c) = site();
+        let secret = dir.path().join("secret.txt");
+        for src in [
+            "/etc/passwd",
+            secret.to_str().unwrap(),
+            "C:\\x",
+            "c:/x",
+            "D:",
+            "\\\\server\\share\\a.jpg",
+            "//evil.example/a.jpg",
+        ] {
+            assert!(message(dir.path(), &c, src).contains("绝对路径"), "{src}");
+        }
+    }
+
+    // NUL, backslashes, URLs and any other scheme are refused before the disk is touched.
+    #[test]
+    fn urls_and_odd_characters_are_refused() {
+        let (dir, c) = site();
+        for src in [
+            "files/gate.jpg\0.png",
+            "files\\gate.jpg",
+            "https://example.com/a.jpg",
+            "data:image/png;base64,iVBORw0KGgo=",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "file:///etc/passwd",
+            "files/a:b.jpg",
+        ] {
+            let m = message(dir.path(), &c, src);
+            assert!(m.contains("不允许的字符或是网址"), "{src}: {m}");
+            assert!(!m.contains('\0'), "{m:?}");
+        }
+    }
+
+    // A file named like a URL scheme is refused even when it exists, so it can never
+    // become a `javascript:` link on a page.
+    #[cfg(unix)]
+    #[test]
+    fn scheme_lookalike_file_is_refused() {
+        let (dir, c) = site();
+        std::fs::write(dir.path().join(&c).join("javascript:alert(1)"), b"x").unwrap();
+        assert!(message(dir.path(), &c, "javascript:alert(1)").contains("不允许"));
+    }
+
+    // Missing files and folders are reported with where to put them.
+    #[test]
+    fn missing_files_are_reported() {
+        let (dir, c) = site();
+        for src in ["files/none.jpg", "files", "files/gate.jpg/"] {
+            assert!(message(dir.path(), &c, src).contains("找不到文件"), "{src}");
+        }
+    }
+
+    // Symbolic links inside files/ are followed: out of content/ is refused, within it
+    // is fine, and a linked folder is no way around the rule.
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_resolved() {
+        use std::os::unix::fs::symlink;
+        let (dir, c) = site();
+        let files = dir.path().join(&c).join("files");
+        symlink(dir.path().join("secret.txt"), files.join("leak.jpg")).unwrap();
+        symlink(dir.path(), files.join("root")).unwrap();
+        symlink(files.join("gate.jpg"), files.join("alias.jpg")).unwrap();
+        symlink(files.join("nowhere.jpg"), files.join("dangling.jpg")).unwrap();
+        assert!(message(dir.path(), &c, "files/leak.jpg").contains("内容文件夹以外的链接"));
+        assert!(message(dir.path(), &c, "files/root/secret.txt").contains("以外的链接"));
+        assert_eq!(check(dir.path(), &c, "files/alias.jpg", &[]), Ok(()));
+        assert!(message(dir.path(), &c, "files/dangling.jpg").contains("找不到文件"));
     }
 }
