@@ -56,6 +56,9 @@ pub fn build(
     base_url: Option<&str>,
 ) -> Result<Built, BuildFailure> {
     use crate::write::Staging;
+    // A build killed mid-swap on a system without atomic exchange left no output folder;
+    // put the previous site back before anything else, even if this build fails.
+    crate::write::restore_interrupted(output);
     let (checked, diags) = check(root, today);
     if diags.has_errors() {
         return Err(BuildFailure::Content(diags));

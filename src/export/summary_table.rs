@@ -172,11 +172,30 @@ pub fn summary_csv_bytes(rows: &[SummaryRow]) -> Vec<u8> {
         // Writing into a Vec cannot fail.
         let _ = w.write_record(headers());
         for r in rows {
-            let _ = w.write_record(r.texts());
+            let cells = r.texts();
+            let _ = w.write_record(cells.iter().zip(COLUMNS).map(|(cell, (_, _, kind))| {
+                if kind == Kind::Text {
+                    csv_text(cell)
+                } else {
+                    cell.clone()
+                }
+            }));
         }
         let _ = w.flush();
     }
     out
+}
+
+/// A text cell as the CSV holds it. Excel and WPS run a cell that starts with `=`, `+`,
+/// `-` or `@` as a formula (which can open links or, with DDE, start programs); a leading
+/// `'` makes them show it as the text it is. Tab and line breaks are included because a
+/// spreadsheet may trim them and then see the formula.
+fn csv_text(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
 }
 
 pub fn write_summary_csv(rows: &[SummaryRow], path: &Path) -> Result<(), String> {
@@ -364,6 +383,31 @@ mod tests {
             text.contains("\r\n1,容县,\"阳光,花园\",容州镇,,,某物业,,,,,96.50%,"),
             "{text}"
         );
+    }
+
+    // A name or address that reads as a formula is written as text (CSV injection).
+    #[test]
+    fn csv_formulas_are_text() {
+        let rows = [SummaryRow {
+            seq: 1,
+            county: "@SUM(1+1)".into(),
+            name: "=HYPERLINK(\"http://x\",\"y\")".into(),
+            address: "+1".into(),
+            property_company: "-2+3".into(),
+            street: Some("\t=1".into()),
+            community: Some("普通社区".into()),
+            ..SummaryRow::default()
+        }];
+        let bytes = summary_csv_bytes(&rows);
+        let mut r = csv::Reader::from_reader(&bytes[3..]);
+        let row = r.records().next().unwrap().unwrap();
+        assert_eq!(&row[1], "'@SUM(1+1)");
+        assert_eq!(&row[2], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(&row[3], "'+1");
+        assert_eq!(&row[4], "'\t=1");
+        assert_eq!(&row[5], "普通社区");
+        assert_eq!(&row[6], "'-2+3");
+        assert_eq!(&row[0], "1");
     }
 
     // The exported header is exactly what the importer recognises, field for field.

@@ -7,10 +7,15 @@ use super::pages::Job;
 use super::urls::{Urls, path};
 use super::view::View;
 
+/// Text and attribute values for XML. Characters XML 1.0 does not allow at all (control
+/// characters other than tab and line breaks, U+FFFE, U+FFFF) are left out: YAML can carry
+/// them (`"\x0b"`), and a single one would make the whole feed unreadable to feed readers.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

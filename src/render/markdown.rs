@@ -1,14 +1,21 @@
 //! Markdown to HTML: the only module that knows comrak. Safe mode (raw HTML omitted,
 //! dangerous URLs dropped), CJK-friendly emphasis, tables, footnotes, heading anchors and a
 //! table of contents; links to campaign files are rewritten to their published place.
+//!
+//! Every link and image URL is checked against an allow-list before rendering (site pages,
+//! campaign files, http(s), mailto:, tel:; images only from the campaign's files), and a
+//! text is refused whole when its markup is too much or too deep (see `MAX_*`); both fail
+//! the build with a message for the author. docs/security-output.md has the reasons.
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::Mutex;
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
-use comrak::nodes::Sourcepos;
+use comrak::arena_tree::NodeEdge;
+use comrak::nodes::{NodeValue, Sourcepos};
 use comrak::options::Plugins;
-use comrak::{Anchorizer, Options, markdown_to_html_with_plugins};
+use comrak::{Anchorizer, Arena, Options, format_html_with_plugins, try_parse_document};
 use serde::Serialize;
 
 /// Where links in one Markdown text point to.
@@ -46,8 +53,6 @@ pub struct Rendered {
 struct State {
     anchors: Anchorizer,
     toc: Vec<TocEntry>,
-    used: Vec<String>,
-    problems: Vec<String>,
 }
 
 /// Writes `<hN id="…">` with comrak's unique GitHub-style anchors and records the entry.
@@ -92,24 +97,111 @@ fn options<'c>() -> Options<'c> {
     o
 }
 
-fn is_external(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    lower.starts_with("//") || lower.contains("://")
+/// How deep Markdown may nest (blocks and inline marks together, counted on the syntax
+/// tree). Real notices and case studies stay under about 15; the cap keeps hostile input
+/// (10,000 `>` or `*`) from producing pages that browsers and screen readers choke on.
+pub const MAX_DEPTH: usize = 64;
+
+/// The parser's work budget in steps (a line, an inline or a node each), which bounds the
+/// time one text may take whatever its shape; comrak asks every 256 steps whether to stop.
+/// The longest sample text needs about 1,500; 20,000 dense Markdown paragraphs about 900,000.
+pub const MAX_STEPS: u64 = 2_000_000;
+
+/// The most markup characters (`*`, `_`, `[`, `<`, `|`…) one text may hold. Each can
+/// become a node of the syntax tree, so this bounds the parser's memory (under 50 MB at
+/// worst); real texts use under 2% of their characters for markup, a few hundred at most.
+pub const MAX_MARKUP: usize = 100_000;
+
+fn is_markup(b: u8) -> bool {
+    matches!(
+        b,
+        b'*' | b'_' | b'~' | b'[' | b']' | b'!' | b'<' | b'>' | b'&' | b'\\' | b'`' | b'|'
+    )
 }
 
-/// Maps one URL written by an author to the URL on the published page.
-fn rewrite(url: &str, links: &Links, image: bool, st: &Mutex<State>) -> String {
-    let mut st = st.lock().unwrap_or_else(|e| e.into_inner());
-    if is_external(url) {
-        if image {
-            st.problems.push(format!(
-                "图片地址 `{url}` 指向其他网站；本站不得从其他网站加载任何内容，请把图片放到该年度的 files/ 文件夹，写成 files/图片名"
+/// What an author's URL is, after the clean-up a browser itself applies.
+#[derive(Debug, PartialEq, Eq)]
+enum UrlKind {
+    /// `#top`, `files/plan.pdf`, `/2025/`: inside this site.
+    Local,
+    /// `https://…` or `//host/…`: another website.
+    External,
+    /// `mailto:` and `tel:`.
+    Contact,
+    /// Any other scheme (`javascript:`, `vbscript:`, `data:`, `file:`, `C:`…), refused.
+    Refused(String),
+}
+
+/// Classifies a URL the way a browser would read it: tabs and line breaks inside a URL are
+/// dropped, leading and trailing spaces and control characters trimmed, and a backslash
+/// counts as a slash. So `java\tscript:` is `javascript:` and `/\\host` another host.
+fn classify(url: &str) -> UrlKind {
+    let clean: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    if clean.starts_with("//") {
+        return UrlKind::External;
+    }
+    let scheme_end = clean.find(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let scheme = match scheme_end {
+        Some(i) if i > 0 && clean[i..].starts_with(':') => clean[..i].to_ascii_lowercase(),
+        _ => return UrlKind::Local,
+    };
+    if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return UrlKind::Local;
+    }
+    match scheme.as_str() {
+        "http" | "https" => UrlKind::External,
+        "mailto" | "tel" => UrlKind::Contact,
+        _ => UrlKind::Refused(scheme),
+    }
+}
+
+/// A URL as it may appear in a message: control characters shown as escapes, so a hostile
+/// URL cannot drive the terminal, and long ones cut short.
+fn shown(url: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in url.chars().enumerate() {
+        if i == 80 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Maps one URL written by an author to the URL on the published page; a refused URL
+/// becomes empty and the reason goes to `problems`.
+fn rewrite(url: &str, links: &Links, image: bool, found: &mut Found) -> String {
+    let problems = &mut found.problems;
+    let what = if image { "图片地址" } else { "链接" };
+    match classify(url) {
+        UrlKind::Refused(scheme) => {
+            problems.push(format!(
+                "{what} `{}` 使用了不允许的 `{scheme}:` 地址；为防止网页被植入脚本，正文里的链接只能是本站页面、files/ 文件夹里的文件、http(s) 网址、mailto: 或 tel:",
+                shown(url)
             ));
             return String::new();
         }
-        return url.to_string();
+        UrlKind::External | UrlKind::Contact if image => {
+            problems.push(format!(
+                "图片地址 `{}` 指向其他网站；本站不得从其他网站加载任何内容，请把图片放到该年度的 files/ 文件夹，写成 files/图片名",
+                shown(url)
+            ));
+            return String::new();
+        }
+        UrlKind::External | UrlKind::Contact => return url.to_string(),
+        UrlKind::Local => {}
     }
-    if url.starts_with('#') || url.starts_with("mailto:") || url.starts_with("tel:") {
+    if url.starts_with('#') {
         return url.to_string();
     }
     if let Some(rest) = url.strip_prefix('/') {
@@ -118,7 +210,7 @@ fn rewrite(url: &str, links: &Links, image: bool, st: &Mutex<State>) -> String {
     let (path, frag) = url.split_once('#').map_or((url, ""), |(p, f)| (p, f));
     let path = path.trim_start_matches("./");
     if links.files.iter().any(|f| f == path) {
-        st.used.push(path.to_string());
+        found.used.push(path.to_string());
         let frag = if frag.is_empty() {
             String::new()
         } else {
@@ -127,37 +219,96 @@ fn rewrite(url: &str, links: &Links, image: bool, st: &Mutex<State>) -> String {
         return format!("{}{path}{frag}", links.files_base);
     }
     if path.starts_with("files/") {
-        st.problems.push(format!(
-            "链接 `{url}` 指向的文件不存在；请把文件放到该年度的 files/ 文件夹"
+        found.problems.push(format!(
+            "链接 `{}` 指向的文件不存在；请把文件放到该年度的 files/ 文件夹",
+            shown(url)
         ));
     }
     url.to_string()
 }
 
-/// Renders one Markdown text with the links it may use.
+/// What the links of one text need: campaign files to publish, and refusals.
+#[derive(Default)]
+struct Found {
+    used: Vec<String>,
+    problems: Vec<String>,
+}
+
+/// The deepest nesting of the tree, counted without recursion (the tree may be deep).
+fn depth<'a>(root: &'a comrak::nodes::AstNode<'a>) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for edge in root.traverse() {
+        match edge {
+            NodeEdge::Start(_) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            NodeEdge::End(_) => depth = depth.saturating_sub(1),
+        }
+    }
+    max
+}
+
+/// Renders one Markdown text with the links it may use. Text too deeply nested or too
+/// costly to parse is not rendered: the reason is in `problems`, which fails the build.
 pub fn render(text: &str, links: &Links) -> Rendered {
+    let markup = text.bytes().filter(|&b| is_markup(b)).count();
+    if markup > MAX_MARKUP {
+        return refused(format!(
+            "Markdown 正文的标记符号过多（{markup} 个，上限 {MAX_MARKUP} 个），已停止处理；请检查是否误粘贴了大量 `*`、`>`、`[`、`<` 等符号"
+        ));
+    }
+    let opts = options();
+    let arena = Arena::new();
+    let asked = Cell::new(0u64);
+    let over_budget = || {
+        asked.set(asked.get() + 1);
+        asked.get() * 256 > MAX_STEPS
+    };
+    let Ok(root) = try_parse_document(&arena, text, &opts, &over_budget) else {
+        return refused(format!(
+            "Markdown 正文的标记过多（解析超过 {MAX_STEPS} 步），已停止处理；请检查是否误粘贴了大量 `*`、`>`、`[` 等符号"
+        ));
+    };
+    if depth(root) > MAX_DEPTH {
+        return refused(format!(
+            "Markdown 正文嵌套过深（超过 {MAX_DEPTH} 层）；请减少引用 `>`、列表缩进或 `*`、`_` 强调符号的层数"
+        ));
+    }
+    let mut found = Found::default();
+    for node in root.descendants() {
+        let mut ast = node.data_mut();
+        let (nl, image) = match &mut ast.value {
+            NodeValue::Link(nl) => (nl, false),
+            NodeValue::Image(nl) => (nl, true),
+            _ => continue,
+        };
+        nl.url = rewrite(&nl.url, links, image, &mut found);
+    }
     let state = Mutex::new(State::default());
-    let mut opts = options();
-    opts.extension.link_url_rewriter = Some(std::sync::Arc::new(|u: &str| {
-        rewrite(u, links, false, &state)
-    }));
-    opts.extension.image_url_rewriter = Some(std::sync::Arc::new(|u: &str| {
-        rewrite(u, links, true, &state)
-    }));
     let headings = Headings(&state);
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&headings);
-    let html = markdown_to_html_with_plugins(text, &opts, &plugins);
-    drop(opts);
+    let mut html = String::new();
+    // Writing into a String cannot fail; the heading adapter only writes, too.
+    let _ = format_html_with_plugins(root, &opts, &mut html, &plugins);
     let st = state.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut used = st.used;
+    let Found { mut used, problems } = found;
     used.sort();
     used.dedup();
     Rendered {
         html: localise(&wrap_tables(&html)),
         toc: st.toc,
         used_files: used,
-        problems: st.problems,
+        problems,
+    }
+}
+
+/// A text that is not rendered, with the reason.
+fn refused(why: String) -> Rendered {
+    Rendered {
+        problems: vec![why],
+        ..Rendered::default()
     }
 }
 
@@ -267,5 +418,166 @@ mod tests {
         assert!(!r.html.contains("cdn.example.com"));
         assert_eq!(r.used_files, ["files/plan.pdf"]);
         assert_eq!(r.problems.len(), 1);
+    }
+
+    // Script URLs in every spelling a browser accepts are refused with a reason, and never
+    // reach the page: case, entities, tabs and line breaks inside the scheme, leading
+    // spaces, autolinks, reference links, images and data: URLs.
+    #[test]
+    fn script_urls_are_refused() {
+        let vectors = [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](&#106;avascript:alert(1))",
+            "[x](&#x6A;&#x61;vascript:alert(1))",
+            "[x](<java&#9;script:alert(1)>)",
+            "[x](<java&#10;script:alert(1)>)",
+            "[x](<  javascript:alert(1)>)",
+            "[x](<&#1;javascript:alert(1)>)",
+            "<javascript:alert(1)>",
+            "<JAVASCRIPT:alert(1)>",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "[x][]\n\n[x]: <vbscript:msgbox(1)>",
+            "[x](vbscript:msgbox(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "![x](data:image/png;base64,iVBORw0KGgo=)",
+            "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+            "![x](javascript:alert(1))",
+            "[x](file:///etc/passwd)",
+            "[x](C:/Windows/win.ini)",
+            "![x](//evil.example/a.png)",
+            "![x](/\\\\evil.example/a.png)",
+            "![x](https:evil.example/a.png)",
+        ];
+        for md in vectors {
+            let r = render(md, &Links::default());
+            // An autolink keeps its text; no URL may survive in an attribute.
+            for attr in crate::write::links::extract(&r.html) {
+                assert!(attr.is_empty(), "{md}: {}", r.html);
+            }
+            assert!(!r.html.contains("<img src=\"d"), "{md}: {}", r.html);
+            assert!(
+                !r.html.to_ascii_lowercase().contains("<svg"),
+                "{md}: {}",
+                r.html
+            );
+            assert_eq!(r.problems.len(), 1, "{md}: {:?}", r.problems);
+            assert!(
+                r.problems[0].contains("不允许") || r.problems[0].contains("其他网站"),
+                "{md}: {:?}",
+                r.problems
+            );
+        }
+    }
+
+    // Ordinary links are kept: pages of this site, fragments, other websites, mail, phone.
+    #[test]
+    fn ordinary_links_are_kept() {
+        let r = render(
+            "[a](#top) [b](/2025/) [c](https://www.gov.cn/) [d](mailto:a@b.cn) [e](tel:0775-1234567) [f](../x/)",
+            &Links {
+                base: "/s/",
+                ..Links::default()
+            },
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        for href in [
+            "#top",
+            "/s/2025/",
+            "https://www.gov.cn/",
+            "mailto:a@b.cn",
+            "tel:0775-1234567",
+            "../x/",
+        ] {
+            assert!(
+                r.html.contains(&format!("href=\"{href}\"")),
+                "{href}: {}",
+                r.html
+            );
+        }
+    }
+
+    // A URL shown in a message cannot drive the terminal and is cut short.
+    #[test]
+    fn messages_show_urls_safely() {
+        let r = render("[x](<javascript:\u{1b}[31m>)", &Links::default());
+        assert!(!r.problems[0].contains('\u{1b}'), "{:?}", r.problems);
+        let long = format!("[x](javascript:{})", "a".repeat(500));
+        let r = render(&long, &Links::default());
+        assert!(r.problems[0].chars().count() < 300, "{:?}", r.problems);
+    }
+
+    // Raw HTML of every family is left out (tags, event handlers, comments, CDATA,
+    // processing instructions), as text it is escaped.
+    #[test]
+    fn raw_html_families_are_omitted() {
+        let md = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<svg onload=alert(1)>\n\n\
+                  <iframe src=https://x></iframe>\n\n<object data=x></object>\n\n<embed src=x>\n\n\
+                  <form action=x><input></form>\n\n<style>*{}</style>\n\n<meta http-equiv=refresh content=0>\n\n\
+                  <!--><script>alert(1)</script>-->\n\n<![CDATA[<script>alert(1)</script>]]>\n\n\
+                  <?php echo 1 ?>\n\n段落 <b onclick=alert(1)>b</b> <a href=javascript:alert(1)>a</a> \
+                  <span style=\"x:expression(alert(1))\">s</span> </script> \" onmouseover=\"alert(1)\n";
+        let out = html(md);
+        let lower = out.to_ascii_lowercase();
+        for tag in [
+            "<script", "<img", "<svg", "<iframe", "<object", "<embed", "<form", "<input", "<style",
+            "<meta", "<b ", "<span", "<a ",
+        ] {
+            assert!(!lower.contains(tag), "{tag}: {out}");
+        }
+        assert!(!lower.contains("style="), "{out}");
+        assert!(!lower.contains("=\"alert"), "{out}");
+        assert!(out.contains("&quot; onmouseover=&quot;alert(1)"), "{out}");
+    }
+
+    // 10,000 levels of quotes, lists or emphasis end quickly in a clear refusal; the
+    // limit itself still renders.
+    #[test]
+    fn deep_nesting_is_refused() {
+        let n = 10_000;
+        let deep = [
+            format!("{} x", ">".repeat(n)),
+            format!("{}x", "- ".repeat(n)),
+            format!("{}x", "1. ".repeat(n)),
+            format!("{}x", "> - ".repeat(n)),
+            format!("{}x{}", "*".repeat(n), "*".repeat(n)),
+            format!("{}x{}", "_".repeat(n), "_".repeat(n)),
+            format!("{}x{}", "~~a ".repeat(n), " a~~".repeat(n)),
+            format!("x[^a]\n\n[^a]: {}x", "> ".repeat(n)),
+            format!("## {}x{}", "*a ".repeat(n), " a*".repeat(n)),
+        ];
+        for md in &deep {
+            let t = std::time::Instant::now();
+            let r = render(md, &Links::default());
+            assert!(t.elapsed().as_secs() < 5, "{}", &md[..20]);
+            assert!(r.html.is_empty(), "{}", &md[..20]);
+            assert!(r.problems[0].contains("嵌套过深"), "{:?}", r.problems);
+        }
+        let ok = format!("{} x", ">".repeat(MAX_DEPTH - 3));
+        let r = render(&ok, &Links::default());
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+    }
+
+    // A text that is almost all markup is refused before parsing, which bounds memory.
+    #[test]
+    fn markup_floods_are_refused() {
+        let r = render(&"*a ".repeat(MAX_MARKUP + 1), &Links::default());
+        assert!(r.problems[0].contains("标记符号过多"), "{:?}", r.problems);
+        let r = render(&"物业".repeat(MAX_MARKUP), &Links::default());
+        assert!(r.problems.is_empty());
+    }
+
+    // A browser reads tabs, line breaks, case and backslashes out of a scheme; so do we.
+    #[test]
+    fn urls_are_classified_like_a_browser() {
+        use UrlKind::*;
+        assert_eq!(classify("java\tscript:x"), Refused("javascript".into()));
+        assert_eq!(classify(" \u{1}JavaScript:x"), Refused("javascript".into()));
+        assert_eq!(classify("\\\\evil/x"), External);
+        assert_eq!(classify("HTTPS://x"), External);
+        assert_eq!(classify("files/a:b.pdf"), Local);
+        assert_eq!(classify("2025:x"), Local);
+        assert_eq!(classify("#a:b"), Local);
+        assert_eq!(classify("mailto:a@b"), Contact);
     }
 }

@@ -94,12 +94,9 @@ pub fn render(
     attachments.sort();
     attachments.dedup();
     for (src, out) in &attachments {
-        match std::fs::read(root.join(src)) {
+        match read_attachment(root, src) {
             Ok(bytes) => put(out.clone(), &bytes),
-            Err(e) => fail(format!(
-                "无法读取附件 {}：{e}",
-                crate::diag::display_path(src)
-            )),
+            Err(e) => fail(e),
         }
     }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -114,6 +111,23 @@ pub fn render(
         pages: jobs.len(),
         files: written.len(),
     })
+}
+
+/// Reads a campaign file to publish. Its real place must be inside `content/`: a `files/`
+/// folder (or a year folder) that is a symbolic link to elsewhere would otherwise publish
+/// whatever it points at, e.g. the server's own files.
+fn read_attachment(root: &Path, src: &Path) -> Result<Vec<u8>, String> {
+    let shown = crate::diag::display_path(src);
+    let unreadable = |e: std::io::Error| format!("无法读取附件 {shown}：{e}");
+    let real = root.join(src).canonicalize().map_err(unreadable)?;
+    let content = root.join("content").canonicalize().map_err(unreadable)?;
+    if !real.starts_with(&content) {
+        return Err(format!(
+            "{shown}: 错误：附件的实际位置不在 content 文件夹内（是指向别处的快捷方式或符号链接），已拒绝发布\n  提示：请把文件本身复制到该年度的 files/ 文件夹"
+        ));
+    }
+    // The resolved path: what was checked is what is read.
+    std::fs::read(&real).map_err(unreadable)
 }
 
 /// The 推荐汇总表 of every year as CSV and XLSX beside its HTML page, rows in the page's

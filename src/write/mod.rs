@@ -1,6 +1,11 @@
 //! Write: the output folder is replaced atomically. Everything is written into a staging
 //! folder beside it and swapped in only when the whole build succeeded, so a failed or
 //! killed build leaves the previous output byte for byte as it was.
+//!
+//! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: at every instant the output
+//! folder is the old or the new complete site. Elsewhere (or on a file system without it)
+//! the old output is renamed away and the new one renamed in; a build killed between the
+//! two renames leaves no output folder, and the next build puts the old one back first.
 
 pub mod links;
 
@@ -27,8 +32,42 @@ fn alive(pid: u32) -> bool {
         || Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists()
 }
 
+fn parent_of(output: &Path) -> PathBuf {
+    match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Puts the previous output back when a build was killed between the two renames of the
+/// fallback swap (output gone, `.public.old-<pid>` of a dead process beside it). Cheap when
+/// nothing was interrupted; run before anything else reads or replaces the output.
+pub fn restore_interrupted(output: &Path) {
+    if output.symlink_metadata().is_ok() {
+        return;
+    }
+    let prefix = prefix(output);
+    let Ok(entries) = fs::read_dir(parent_of(output)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_prefix("old-"))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !alive(pid)
+            && fs::rename(e.path(), output).is_ok()
+        {
+            return;
+        }
+    }
+}
+
 /// Removes what killed builds left behind (`.public.staging-<pid>`, `.public.old-<pid>`).
 fn clean_stale(parent: &Path, output: &Path) {
+    restore_interrupted(output);
     let prefix = prefix(output);
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -53,10 +92,7 @@ fn clean_stale(parent: &Path, output: &Path) {
 impl Staging {
     /// Prepares an empty staging folder beside `output`.
     pub fn begin(output: &Path) -> io::Result<Staging> {
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(output);
         fs::create_dir_all(&parent)?;
         clean_stale(&parent, output);
         let dir = parent.join(format!("{}staging-{}", prefix(output), std::process::id()));
@@ -87,9 +123,16 @@ impl Staging {
         fs::write(full, bytes)
     }
 
-    /// Swaps the staging folder in: the old output is renamed away, the new one renamed
-    /// in, then the old one deleted. If the second rename fails the old output is restored.
+    /// Swaps the staging folder in. Where the system can exchange two folders in one step
+    /// that is done, and the old site (now under the staging name) deleted. Otherwise the
+    /// old output is renamed away, the new one renamed in, then the old one deleted; if the
+    /// second rename fails the old output is restored.
     pub fn commit(self) -> io::Result<()> {
+        if self.output.symlink_metadata().is_ok() && exchange(&self.dir, &self.output).is_ok() {
+            // Killed during this deletion, the next build removes the rest.
+            let _ = fs::remove_dir_all(&self.dir);
+            return Ok(());
+        }
         let old = self.dir.with_file_name(format!(
             "{}old-{}",
             prefix(&self.output),
@@ -116,6 +159,37 @@ impl Staging {
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Exchanges two existing paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call;
+    // AT_FDCWD resolves relative paths against the working folder, as rename(2) does.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// No atomic exchange here: `commit` falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// Refuses an output folder that would swallow the site itself (`--output .`).
@@ -175,5 +249,68 @@ mod tests {
         let s = Staging::begin(&dir.path().join("public")).unwrap();
         assert!(!stale.exists());
         s.abort();
+    }
+
+    // Replacing an existing output leaves exactly the new site and nothing beside it.
+    #[test]
+    fn commit_replaces_existing_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for text in [&b"one"[..], b"two", b"three"] {
+            let s = Staging::begin(&out).unwrap();
+            s.put("index.html", text).unwrap();
+            s.commit().unwrap();
+            assert_eq!(fs::read(out.join("index.html")).unwrap(), text);
+        }
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    // A build killed between the two renames of the fallback swap left no output and the
+    // old site under `.public.old-<pid>`: the next run puts it back before anything else.
+    #[test]
+    fn interrupted_swap_is_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let old = dir.path().join(".public.old-999999999");
+        let staging = dir.path().join(".public.staging-999999999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("index.html"), b"old").unwrap();
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join("index.html"), b"new").unwrap();
+        restore_interrupted(&out);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+        let s = Staging::begin(&out).unwrap();
+        s.abort();
+        assert!(!old.exists() && !staging.exists());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+    }
+
+    // Paths that leave the output in any spelling are refused; odd but harmless names stay
+    // inside.
+    #[test]
+    fn put_refuses_every_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::begin(&dir.path().join("public")).unwrap();
+        for rel in [
+            "",
+            ".",
+            "./a",
+            "..",
+            "a/..",
+            "a/../b",
+            "/",
+            "//x",
+            "a//../../b",
+        ] {
+            assert!(s.put(rel, b"").is_err(), "{rel}");
+        }
+        assert!(s.put("a\0b", b"").is_err());
+        for rel in ["a..b/c", "...", "a\\..\\b", "%2e%2e/x"] {
+            s.put(rel, b"x").unwrap();
+            assert!(s.dir.join(rel).starts_with(&s.dir), "{rel}");
+        }
+        s.abort();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
