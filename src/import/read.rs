@@ -133,10 +133,22 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, String> {
         let record = record.map_err(|e| format!("第{}行无法解析为 CSV（{e}）", i + 1))?;
         rows.push(Row {
             number: i as u32 + 1,
-            cells: record.iter().map(|c| c.replace("\r\n", "\n")).collect(),
+            cells: record
+                .iter()
+                .map(|c| unguard(&c.replace("\r\n", "\n")))
+                .collect(),
         });
     }
     Ok(Table { sheet: None, rows })
+}
+
+/// Undoes the export's guard against formula injection (a `'` before `=`, `+`, `-`, `@`,
+/// tab or line break), so an exported summary table imports back unchanged.
+fn unguard(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) => rest.to_string(),
+        _ => cell.to_string(),
+    }
 }
 
 /// UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), otherwise
@@ -213,6 +225,14 @@ mod tests {
         let (gbk, _, bad) = encoding_rs::GBK.encode(s);
         assert!(!bad);
         assert_eq!(decode(&gbk).unwrap(), s);
+    }
+
+    // The export's `'` guard before a formula-like cell is removed on import; other
+    // apostrophes are the author's and stay.
+    #[test]
+    fn formula_guard_is_undone() {
+        let t = read_csv("'=1+1,'-5,'plain,@x\n".as_bytes()).unwrap();
+        assert_eq!(t.rows[0].cells, ["=1+1", "-5", "'plain", "@x"]);
     }
 
     // Tab-separated text and quoted cells with commas and line breaks are read as cells.
