@@ -24,12 +24,9 @@ pub struct Args {
 impl Args {
     pub fn run(self) -> u8 {
         let started = Instant::now();
-        let today = match self.site.today() {
+        let today = match self.site.today_or_exit() {
             Ok(d) => d,
-            Err(msg) => {
-                eprintln!("{msg}");
-                return EXIT_USAGE;
-            }
+            Err(code) => return code,
         };
         if let Some(u) = &self.base_url
             && !(u.starts_with("http://") || u.starts_with("https://") || u.starts_with('/'))

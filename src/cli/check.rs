@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::common::{SiteArgs, print_diagnostics};
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK};
 use crate::derive::Stage;
 use crate::derive::calendar::{format_cn, format_period_cn};
 use crate::pipeline::{self, Checked};
@@ -20,12 +20,9 @@ pub struct Args {
 
 impl Args {
     pub fn run(self) -> u8 {
-        let today = match self.site.today() {
+        let today = match self.site.today_or_exit() {
             Ok(d) => d,
-            Err(msg) => {
-                eprintln!("{msg}");
-                return EXIT_USAGE;
-            }
+            Err(code) => return code,
         };
         let (checked, diags) = pipeline::check(&self.site.root, today);
         print_diagnostics(&diags);

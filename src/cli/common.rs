@@ -19,6 +19,14 @@ pub struct SiteArgs {
 }
 
 impl SiteArgs {
+    /// The build date; a bad `--today` is reported here and gives the usage exit code.
+    pub fn today_or_exit(&self) -> Result<NaiveDate, u8> {
+        self.today().map_err(|msg| {
+            eprintln!("{msg}");
+            super::EXIT_USAGE
+        })
+    }
+
     /// The build date, or a Chinese usage error.
     pub fn today(&self) -> Result<NaiveDate, String> {
         match &self.today {

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::EXIT_FAILED;
 use super::common::SiteArgs;
-use super::{EXIT_FAILED, EXIT_USAGE};
 use crate::pipeline::{self, BuildFailure};
 use crate::serve::{self, Event, Options};
 
@@ -25,12 +25,9 @@ pub struct Args {
 
 impl Args {
     pub fn run(self) -> u8 {
-        let today = match self.site.today() {
+        let today = match self.site.today_or_exit() {
             Ok(d) => d,
-            Err(msg) => {
-                eprintln!("{msg}");
-                return EXIT_USAGE;
-            }
+            Err(code) => return code,
         };
         let root = self.site.root.clone();
         // Never `public/`: a half-edited preview must not be uploaded by mistake.

@@ -291,16 +291,17 @@ fn parse_yaml(relp: &Path, text: &str, line_offset: u32, diags: &mut Diagnostics
 
 /// Reads a file as UTF-8 text within the size limit.
 fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let unreadable = |e: std::io::Error, diags: &mut Diagnostics| -> Option<String> {
+        diags.push(Diagnostic::error(
+            relp,
+            Pos::FILE,
+            format!("无法读取文件：{e}"),
+        ));
+        None
+    };
     let meta = match fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                relp,
-                Pos::FILE,
-                format!("无法读取文件：{e}"),
-            ));
-            return None;
-        }
+        Err(e) => return unreadable(e, diags),
     };
     if meta.len() > MAX_FILE_BYTES {
         diags.push(
@@ -319,14 +320,7 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
     }
     let bytes = match fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                relp,
-                Pos::FILE,
-                format!("无法读取文件：{e}"),
-            ));
-            return None;
-        }
+        Err(e) => return unreadable(e, diags),
     };
     if bytes.contains(&0) {
         diags.push(
