@@ -1,0 +1,603 @@
+//! The inverted index: documents in their stable order, partitioned merging of postings,
+//! the posting encoding, the reference ranking, and the files written to the site.
+
+use rayon::prelude::*;
+
+use super::plain_text::collapse_spaces;
+use super::tokenize::{
+    DocTerms, Mix, MixMap, doc_terms, is_han, key_text, mix, query_terms, shard_of,
+};
+use super::{CLASS_FIELD, CLASS_TITLE, DIR, DocKind, FORMAT_VERSION, SearchDoc};
+
+/// Average bytes per term shard. A query reads one shard per term, and a shard holds the
+/// term's own list plus, on average, this much of other terms' lists: small shards keep a
+/// query's download close to what it needs, at the price of more files (about 2,000 for
+/// 10,000 estates and 2,000 case studies).
+const SHARD_TARGET: usize = 8 * 1024;
+const MAX_SHARDS: usize = 8192;
+/// Bytes per document chunk: a page of results loads at most one chunk per result.
+const CHUNK_TARGET: usize = 8 * 1024;
+/// Documents tokenised at once; bounds the memory held by one batch's terms.
+const BATCH: usize = 512;
+/// Shards made at once.
+const GROUP: usize = 256;
+/// Digits of the posting encoding: URL-safe base64, so the strings need no JSON escaping.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The index in memory: documents in id order and sorted postings. [`SearchIndex::files`]
+/// or [`SearchIndex::write`] give the files; [`SearchIndex::search`] is the reference
+/// ranking that the script follows.
+#[derive(Clone, Debug)]
+pub struct SearchIndex<'a> {
+    docs: Vec<&'a SearchDoc>,
+    /// Sorted by term; each posting is `(doc id << 2) | class`, ascending.
+    postings: Vec<(Box<str>, Vec<u32>)>,
+}
+
+/// The stable order of documents, which is also the last tie-break of the ranking: the
+/// newest campaign first, then by type, then by address.
+fn doc_order(d: &SearchDoc) -> impl Ord + '_ {
+    (
+        d.year.is_none(),
+        std::cmp::Reverse(d.year),
+        d.kind,
+        d.url.as_str(),
+        d.title.as_str(),
+    )
+}
+
+/// One merge partition: the terms that hash to it, each with its posting list.
+#[derive(Default)]
+struct Partition {
+    han: MixMap<u64, Vec<u32>>,
+    words: MixMap<Box<str>, Vec<u32>>,
+}
+
+fn partition_of(key: u64, parts: usize) -> usize {
+    (mix(key) >> 32) as usize % parts
+}
+
+fn word_key(word: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = Mix::default();
+    h.write(word.as_bytes());
+    h.finish()
+}
+
+impl<'a> SearchIndex<'a> {
+    pub fn new(docs: &'a [SearchDoc]) -> SearchIndex<'a> {
+        let mut docs: Vec<&SearchDoc> = docs.iter().collect();
+        docs.sort_by(|a, b| doc_order(a).cmp(&doc_order(b)));
+        // Documents are tokenised in parallel a batch at a time (so that only one batch's
+        // terms are held), then merged in parallel: each partition owns the terms that
+        // hash to it and sees the documents in id order, so its lists come out sorted.
+        // The output does not depend on the number of partitions.
+        let parts = rayon::current_num_threads().clamp(1, 64);
+        let mut partitions: Vec<Partition> = (0..parts).map(|_| Partition::default()).collect();
+        for (b, batch) in docs.chunks(BATCH).enumerate() {
+            let terms: Vec<DocTerms> = batch.par_iter().map(|d| doc_terms(d)).collect();
+            partitions.par_iter_mut().enumerate().for_each(|(p, part)| {
+                let Partition { han, words } = part;
+                for (k, dt) in terms.iter().enumerate() {
+                    let id = u32::try_from(b * BATCH + k).expect("fewer than 2^30 documents") << 2;
+                    for &e in &dt.han {
+                        let key = e >> 2;
+                        if partition_of(key, parts) == p {
+                            han.entry(key).or_default().push(id | (e & 3) as u32);
+                        }
+                    }
+                    for (w, class) in &dt.words {
+                        if partition_of(word_key(w), parts) != p {
+                            continue;
+                        }
+                        let posting = id | u32::from(*class);
+                        match words.get_mut(w.as_str()) {
+                            Some(list) => list.push(posting),
+                            None => {
+                                words.insert(w.as_str().into(), vec![posting]);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        let mut postings: Vec<(Box<str>, Vec<u32>)> = Vec::new();
+        for part in partitions {
+            postings.extend(part.han.into_iter().map(|(k, l)| (key_text(k).into(), l)));
+            postings.extend(part.words);
+        }
+        postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        SearchIndex { docs, postings }
+    }
+
+    /// Documents in id order.
+    pub fn docs(&self) -> &[&'a SearchDoc] {
+        &self.docs
+    }
+
+    /// The number of distinct terms.
+    pub fn terms(&self) -> usize {
+        self.postings.len()
+    }
+
+    /// The number of postings (document–term pairs), and how many of them are single Han
+    /// characters.
+    pub fn postings(&self) -> (usize, usize) {
+        let single = |t: &str| {
+            let mut c = t.chars();
+            c.next().is_some_and(is_han) && c.next().is_none()
+        };
+        self.postings.iter().fold((0, 0), |(all, one), (t, p)| {
+            (all + p.len(), one + if single(t) { p.len() } else { 0 })
+        })
+    }
+
+    pub(super) fn lookup(&self, term: &str) -> Option<&[u32]> {
+        self.postings
+            .binary_search_by(|(t, _)| (**t).cmp(term))
+            .ok()
+            .map(|i| self.postings[i].1.as_slice())
+    }
+
+    /// Ranked ids of the documents that contain every term of the query: more terms in the
+    /// title first, then more terms in the key fields, then the stable document order.
+    pub fn search(&self, query: &str) -> Vec<usize> {
+        let terms = query_terms(query);
+        let Some(mut lists) = terms
+            .iter()
+            .map(|t| self.lookup(t))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return Vec::new();
+        };
+        let Some(shortest) = lists.iter().map(|l| l.len()).min() else {
+            return Vec::new();
+        };
+        let first = lists.iter().position(|l| l.len() == shortest).unwrap_or(0);
+        let head = lists.remove(first);
+        // (id, title terms, field terms)
+        let mut hits: Vec<(u32, u32, u32)> =
+            head.iter().map(|&p| tally((p >> 2, 0, 0), p)).collect();
+        for list in lists {
+            let mut kept = Vec::with_capacity(hits.len());
+            let mut j = 0;
+            for h in hits {
+                while j < list.len() && list[j] >> 2 < h.0 {
+                    j += 1;
+                }
+                if j < list.len() && list[j] >> 2 == h.0 {
+                    kept.push(tally(h, list[j]));
+                }
+            }
+            hits = kept;
+        }
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        hits.into_iter().map(|h| h.0 as usize).collect()
+    }
+
+    /// Hands each index file to `sink` as `(path under the output folder, bytes)`: the term
+    /// shards, then the document chunks, then the manifest. Files are made a group at a
+    /// time in parallel, so a large index is never held whole. The same documents always
+    /// give the same files.
+    pub fn write<E>(&self, mut sink: impl FnMut(&str, &[u8]) -> Result<(), E>) -> Result<(), E> {
+        // The stamp changes with any content, so the script never mixes files of two builds
+        // from a browser cache.
+        let mut stamp = Mix::default();
+        let mut emit = |name: String, bytes: Vec<u8>| {
+            use std::hash::Hasher;
+            stamp.write(name.as_bytes());
+            stamp.write_u64(word_key_bytes(&bytes));
+            sink(&name, &bytes)
+        };
+
+        let total: usize = self
+            .postings
+            .par_iter()
+            .map(|(t, p)| t.len() + encoded_len(p) + 6)
+            .sum();
+        let shards = total.div_ceil(SHARD_TARGET).clamp(1, MAX_SHARDS);
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); shards];
+        for (i, (term, _)) in self.postings.iter().enumerate() {
+            members[shard_of(term, shards as u32) as usize].push(i);
+        }
+        for (g, group) in members.chunks(GROUP).enumerate() {
+            let made: Vec<Vec<u8>> = group.par_iter().map(|m| self.shard_json(m)).collect();
+            for (k, json) in made.into_iter().enumerate() {
+                emit(format!("{DIR}/terms-{}.json", g * GROUP + k), json)?;
+            }
+        }
+
+        let mut chunk_sizes = String::new();
+        let mut chunk = String::new();
+        let mut in_chunk = 0u64;
+        let mut n = 0usize;
+        for batch in self.docs.chunks(BATCH) {
+            let records: Vec<String> = batch.par_iter().map(|d| doc_record(d)).collect();
+            for rec in records {
+                if in_chunk > 0 && chunk.len() + rec.len() + 2 > CHUNK_TARGET {
+                    chunk.push(']');
+                    emit(
+                        format!("{DIR}/docs-{n}.json"),
+                        std::mem::take(&mut chunk).into_bytes(),
+                    )?;
+                    push_number(&mut chunk_sizes, in_chunk);
+                    n += 1;
+                    in_chunk = 0;
+                }
+                chunk.push(if in_chunk == 0 { '[' } else { ',' });
+                chunk.push_str(&rec);
+                in_chunk += 1;
+            }
+        }
+        if in_chunk > 0 {
+            chunk.push(']');
+            emit(format!("{DIR}/docs-{n}.json"), chunk.into_bytes())?;
+            // The number of documents in each chunk, as digits like the postings: compact
+            // enough for tens of thousands of chunks.
+            push_number(&mut chunk_sizes, in_chunk);
+        }
+
+        let manifest = serde_json::json!({
+            "version": FORMAT_VERSION,
+            "stamp": format!("{:016x}", std::hash::Hasher::finish(&stamp)),
+            "shards": shards,
+            "docs": self.docs.len(),
+            "chunks": chunk_sizes,
+            "kinds": DocKind::ALL.iter().map(|k| k.label()).collect::<Vec<_>>(),
+        });
+        let bytes = serde_json::to_vec(&manifest).expect("the manifest serialises");
+        sink(&format!("{DIR}/index.json"), &bytes)
+    }
+
+    /// All index files in memory, sorted by path (see [`SearchIndex::write`]).
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        self.write(|name, bytes| {
+            files.push((name.to_owned(), bytes.to_vec()));
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|e| match e {});
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+
+    /// One shard: `{"term":"postings",…}` in term order.
+    fn shard_json(&self, members: &[usize]) -> Vec<u8> {
+        let mut out = vec![b'{'];
+        for &i in members {
+            let (term, postings) = &self.postings[i];
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            // Terms are letters, digits and Han characters, which JSON takes as they are;
+            // the check only guards the format should the tokenizer ever change.
+            if term
+                .chars()
+                .all(|c| c != '"' && c != '\\' && !c.is_control())
+            {
+                out.push(b'"');
+                out.extend_from_slice(term.as_bytes());
+                out.push(b'"');
+            } else {
+                out.extend(serde_json::to_vec(term).expect("a string serialises"));
+            }
+            out.extend_from_slice(b":\"");
+            encode_into(postings, &mut out);
+            out.push(b'"');
+        }
+        out.push(b'}');
+        out
+    }
+}
+
+/// A content hash of a file, folded into the stamp.
+fn word_key_bytes(bytes: &[u8]) -> u64 {
+    bytes.chunks(8).fold(0u64, |h, c| {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        mix(h ^ u64::from_le_bytes(w))
+    })
+}
+
+fn tally(h: (u32, u32, u32), posting: u32) -> (u32, u32, u32) {
+    match (posting & 3) as u8 {
+        CLASS_TITLE => (h.0, h.1 + 1, h.2),
+        CLASS_FIELD => (h.0, h.1, h.2 + 1),
+        _ => h,
+    }
+}
+
+/// Builds the index files for `docs`, sorted by path (see the module documentation for
+/// the layout; [`SearchIndex::write`] streams them instead).
+pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    SearchIndex::new(docs).files()
+}
+
+/// The length of [`encode`]'s output, without making it.
+fn encoded_len(postings: &[u32]) -> usize {
+    let mut prev: i64 = -1;
+    let mut len = 0;
+    for &p in postings {
+        let id = i64::from(p >> 2);
+        let v = (((id - prev) as u64) << 2) | 3;
+        len += (64 - v.leading_zeros() as usize).div_ceil(5);
+        prev = id;
+    }
+    len
+}
+
+/// Postings as gaps with the class in the two low bits (see [`push_number`]).
+#[cfg(test)]
+fn encode(postings: &[u32]) -> String {
+    let mut out = Vec::with_capacity(postings.len() * 2);
+    encode_into(postings, &mut out);
+    String::from_utf8(out).expect("digits are ASCII")
+}
+
+/// [`encode`] onto the end of a buffer.
+fn encode_into(postings: &[u32], out: &mut Vec<u8>) {
+    let mut prev: i64 = -1;
+    for &p in postings {
+        let id = i64::from(p >> 2);
+        let mut v = (((id - prev) as u64) << 2) | u64::from(p & 3);
+        prev = id;
+        while v >= 32 {
+            out.push(DIGITS[(v & 31) as usize | 32]);
+            v >>= 5;
+        }
+        out.push(DIGITS[v as usize]);
+    }
+}
+
+/// A number in 5-bit digits, low digit first, the sixth bit saying that another follows.
+fn push_number(out: &mut String, mut v: u64) {
+    while v >= 32 {
+        out.push(DIGITS[(v & 31) as usize | 32] as char);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize] as char);
+}
+
+/// Reads back numbers written by [`push_number`] (the manifest's `chunks`, or postings
+/// before their gaps are summed); `None` on a stray character or a cut-off number.
+pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
+    let mut out = Vec::new();
+    let (mut v, mut shift) = (0u64, 0u32);
+    for b in s.bytes() {
+        let d = DIGITS.iter().position(|&x| x == b)? as u64;
+        v |= (d & 31).checked_shl(shift)?;
+        shift += 5;
+        if d < 32 {
+            out.push(v);
+            v = 0;
+            shift = 0;
+        }
+    }
+    (shift == 0).then_some(out)
+}
+
+/// `[url, title, type, county, year, text]`; the text is what snippets are cut from.
+fn doc_record(d: &SearchDoc) -> String {
+    let mut text = String::new();
+    for part in d.fields.iter().map(String::as_str).chain([d.body.as_str()]) {
+        let part = collapse_spaces(part);
+        if part.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(" · ");
+        }
+        text.push_str(&part);
+    }
+    serde_json::to_string(&(
+        &d.url,
+        &d.title,
+        d.kind.index(),
+        d.county.as_deref().unwrap_or(""),
+        d.year.unwrap_or(0),
+        text,
+    ))
+    .expect("a record serialises")
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    #[test]
+    fn output_does_not_depend_on_the_number_of_threads() {
+        let docs = sample();
+        let with = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+                .install(|| build(&docs))
+        };
+        assert_eq!(with(1), with(3));
+    }
+
+    /// Also the fixture of the tokenizer's tests.
+    pub(crate) fn doc(
+        url: &str,
+        kind: DocKind,
+        title: &str,
+        fields: &[&str],
+        body: &str,
+    ) -> SearchDoc {
+        SearchDoc {
+            url: url.to_owned(),
+            title: title.to_owned(),
+            kind,
+            county: Some("玉州区".to_owned()),
+            year: Some(2025),
+            fields: fields.iter().map(|s| s.to_string()).collect(),
+            body: body.to_owned(),
+        }
+    }
+
+    fn sample() -> Vec<SearchDoc> {
+        vec![
+            doc(
+                "2025/estates/a/",
+                DocKind::Estate,
+                "示例·金湾花园",
+                &["名山街道", "示例金湾物业服务有限公司"],
+                "小区去年完成了加装电梯和监控。",
+            ),
+            doc(
+                "2025/cases/lift/",
+                DocKind::Case,
+                "老旧小区加装电梯的协商办法",
+                &["老旧小区改造"],
+                "加装电梯前先征求意见。",
+            ),
+            doc(
+                "2025/cases/other/",
+                DocKind::Case,
+                "电梯维保公开",
+                &["智慧物业", "安防监控"],
+                "加装监控后，电梯故障少了；装电子屏。",
+            ),
+            doc(
+                "pages/about/",
+                DocKind::Page,
+                "关于本站",
+                &[],
+                "本站介绍 WiFi 覆盖和１２个县区。",
+            ),
+        ]
+    }
+
+    fn urls(index: &SearchIndex, hits: &[usize]) -> Vec<String> {
+        hits.iter().map(|&i| index.docs()[i].url.clone()).collect()
+    }
+
+    #[test]
+    fn ranking_puts_title_hits_first() {
+        let docs = sample();
+        let index = SearchIndex::new(&docs);
+        // "other" holds 加装, 装电 and 电梯 apart, so under bigram AND it matches; its title
+        // hit on 电梯 puts it above the estate whose body alone has the exact phrase.
+        assert_eq!(
+            urls(&index, &index.search("加装电梯")),
+            ["2025/cases/lift/", "2025/cases/other/", "2025/estates/a/"]
+        );
+        // Title hits first, then the stable order (estates come before cases in it).
+        assert_eq!(
+            urls(&index, &index.search("电梯")),
+            ["2025/cases/lift/", "2025/cases/other/", "2025/estates/a/"]
+        );
+        // A key-field hit beats a body hit.
+        assert_eq!(
+            urls(&index, &index.search("监控")),
+            ["2025/cases/other/", "2025/estates/a/"]
+        );
+    }
+
+    #[test]
+    fn ranking_matches_counties_fields_and_normalised_text() {
+        let mut docs = sample();
+        docs[3].county = None;
+        let index = SearchIndex::new(&docs);
+        assert_eq!(index.search("玉州").len(), 3, "玉州 matches 玉州区");
+        assert_eq!(
+            urls(&index, &index.search("物业服务有限公司")),
+            ["2025/estates/a/"]
+        );
+        assert_eq!(urls(&index, &index.search("wifi")), ["pages/about/"]);
+        assert_eq!(urls(&index, &index.search("WIFI １２")), ["pages/about/"]);
+        assert_eq!(index.search("梯").len(), 3);
+        assert_eq!(
+            urls(&index, &index.search("2025 改造")),
+            ["2025/cases/lift/"]
+        );
+        assert!(
+            index.search("加装电梯 wifi").is_empty(),
+            "all terms must match"
+        );
+        assert!(index.search("不存在的词").is_empty());
+        assert!(index.search("，").is_empty());
+    }
+
+    #[test]
+    fn output_is_deterministic_whatever_the_input_order() {
+        let docs = sample();
+        let mut reversed = docs.clone();
+        reversed.reverse();
+        let a = build(&docs);
+        assert_eq!(a, build(&reversed));
+        assert_eq!(a, build(&docs));
+        let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.contains(&"search/index.json"));
+        assert!(names.contains(&"search/terms-0.json"));
+        assert!(names.contains(&"search/docs-0.json"));
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        for (name, bytes) in &a {
+            let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+            assert!(v.is_object() || v.is_array(), "{name}");
+        }
+    }
+
+    #[test]
+    fn postings_round_trip_through_the_encoding() {
+        let postings = [2u32, (1 << 2) | 1, 40 << 2, (5000 << 2) | 2, 5001 << 2];
+        let enc = encode(&postings);
+        assert!(enc.bytes().all(|b| DIGITS.contains(&b)));
+        let mut out = Vec::new();
+        let mut prev = -1i64;
+        for v in decode_numbers(&enc).unwrap() {
+            let id = prev + (v >> 2) as i64;
+            out.push(((id as u32) << 2) | (v & 3) as u32);
+            prev = id;
+        }
+        assert_eq!(out, postings);
+    }
+
+    #[test]
+    fn shards_spread_terms_and_chunks_hold_every_document() {
+        let docs: Vec<SearchDoc> = (0..400)
+            .map(|i| {
+                doc(
+                    &format!("2025/estates/e{i:03}/"),
+                    DocKind::Estate,
+                    &format!("第{i}号小区"),
+                    &["示例物业服务有限公司"],
+                    &"小区开展加装电梯、停车治理、垃圾分类和绿化提升。".repeat(20 + i % 7),
+                )
+            })
+            .collect();
+        let files = build(&docs);
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|(n, _)| n == "search/index.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        let chunks = decode_numbers(manifest["chunks"].as_str().unwrap()).unwrap();
+        assert!(chunks.len() > 1, "documents are split into chunks");
+        assert_eq!(chunks.iter().sum::<u64>(), 400);
+        assert_eq!(decode_numbers("A"), Some(vec![0]));
+        assert_eq!(decode_numbers("g"), None, "a number cut off");
+        assert_eq!(decode_numbers("*"), None);
+        let mut count = 0;
+        for (name, bytes) in &files {
+            if name.starts_with("search/docs-") {
+                assert!(
+                    bytes.len() <= CHUNK_TARGET,
+                    "{name} is {} bytes",
+                    bytes.len()
+                );
+                let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                count += v.as_array().unwrap().len();
+            }
+        }
+        assert_eq!(count, 400);
+        assert_eq!(manifest["docs"], 400);
+        assert_eq!(manifest["kinds"][1], "案例");
+    }
+}
