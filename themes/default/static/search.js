@@ -1,12 +1,12 @@
 /* jiayuan site search: reads ?q= on the search page, loads only the index files the query
- * needs (see docs/search.md), ranks as src/render/search.rs does, and lists the results.
+ * needs (see docs/search.md), ranks as src/render/search/ does, and lists the results.
  * No dependencies and no request to any other host. Every piece of index data reaches
  * the page through textContent, never as HTML. Under node it only exports its functions,
  * for the tests. */
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 1; // FORMAT_VERSION in src/render/search.rs
+  var FORMAT_VERSION = 1; // FORMAT_VERSION in src/render/search/
   var PAGE_SIZE = 10;
   var SNIPPET_CHARS = 96;
   var DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
