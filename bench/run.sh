@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks `jiayuan build` on generated corpora (1k, 10k and 50k estates, each with N/5
-# case studies) and prints a Markdown table: median wall time, median CPU time (user+sys),
-# median peak RSS, pages per second, and the floor: the time `cp -r` takes to write the
-# same output tree on the same disk. See docs/PERFORMANCE.md.
+# case studies) and prints a Markdown table: median wall time with its min and max, median
+# CPU time (user+sys), median peak RSS, pages per second, and the floor: the time `cp -r`
+# takes to write the same output tree on the same disk. See docs/PERFORMANCE.md.
 #
 # usage: bench/run.sh [--quick] [--runs N] [--sizes "N ..."] [--out FILE] [--dir DIR]
 #                     [--bin PATH] [--gen-only] [--keep]
@@ -154,7 +154,7 @@ fi
 
 {
   machine_info
-  echo "| corpus (estates + cases) | HTML pages | output | wall | CPU (user+sys) | peak RSS | pages/s | floor (cp -r) | wall ÷ floor |"
+  echo "| corpus (estates + cases) | HTML pages | output | wall (min–max) | CPU (user+sys) | peak RSS | pages/s | floor (cp -r) | wall ÷ floor |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } | report
 
@@ -185,12 +185,16 @@ for n in $sizes; do
       --command-name "build-$n" --export-csv "$work/build-$n.csv" \
       "/usr/bin/time -f '%e %U %S %M' -a -o $log $bin build --root $site --output $public --today $TODAY" >&2
     wall="$(csv_field "$work/build-$n.csv" median)"
+    wall_min="$(csv_field "$work/build-$n.csv" min)"
+    wall_max="$(csv_field "$work/build-$n.csv" max)"
   else
     for _ in $(seq "$runs"); do
       rm -rf "$public"
       "${timed[@]}" >/dev/null 2>&1
     done
     wall="$(awk '{ print $1 }' "$log" | median)"
+    wall_min="$(awk '{ print $1 }' "$log" | sort -g | head -n 1)"
+    wall_max="$(awk '{ print $1 }' "$log" | sort -g | tail -n 1)"
   fi
   cpu="$(awk '{ print $2 + $3 }' "$log" | median)"
   rss_kib="$(awk '{ print $4 }' "$log" | median)"
@@ -210,9 +214,9 @@ for n in $sizes; do
   fi
 
   awk -v n="$n" -v c="$((n / 5))" -v pages="$pages" -v out="$out_size" -v wall="$wall" \
-    -v cpu="$cpu" -v rss="$rss_kib" -v floor="$floor_s" 'BEGIN {
-      printf "| %d + %d | %d | %s | %.2f s | %.2f s | %.0f MiB | %.0f | %.2f s | %.1f× |\n",
-        n, c, pages, out, wall, cpu, rss / 1024, pages / wall, floor, wall / floor }' | report
+    -v lo="$wall_min" -v hi="$wall_max" -v cpu="$cpu" -v rss="$rss_kib" -v floor="$floor_s" 'BEGIN {
+      printf "| %d + %d | %d | %s | %.2f s (%.2f–%.2f) | %.2f s | %.0f MiB | %.0f | %.2f s | %.1f× |\n",
+        n, c, pages, out, wall, lo, hi, cpu, rss / 1024, pages / wall, floor, wall / floor }' | report
 
   [ "$keep" = 1 ] || rm -rf "$site" "$floor"
 done
