@@ -50,7 +50,9 @@ pub fn validate(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) -> Site {
     site
 }
 
-fn campaign_with_records(
+/// One campaign folder's records as the model, or `None` when its folder name or its
+/// `campaign.yaml` is unusable (the problems are in `diags`).
+pub fn campaign_with_records(
     root: &Path,
     files: &CampaignFiles,
     diags: &mut Diagnostics,
