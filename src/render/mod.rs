@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod pages;
 pub mod theme;
 pub mod urls;
+pub mod values;
 pub mod view;
 
 use std::collections::HashSet;
@@ -48,7 +49,7 @@ pub fn render(
             .collect());
     }
     // One conversion of the whole view; pages share its parts.
-    let root_value = Value::from_serializable(&view);
+    let root_value = values::convert(&view);
     let site_value = root_value
         .get_from_path("site")
         .cloned()

@@ -52,6 +52,8 @@ pub struct TagView<'a> {
     pub name: &'a str,
     pub id: String,
     pub url: String,
+    /// Converted by `render::values` (shared cards).
+    #[serde(skip)]
     pub cases: Vec<CaseCard<'a>>,
 }
 
