@@ -90,6 +90,8 @@ pub fn campaign_with_records(
         "小区",
         diags,
     );
+    // Sorted (stably) before the case studies look their estate up by slug.
+    c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
     let mut experiences = Vec::new();
     for doc in &files.experiences {
         experiences.extend(experience::experience(doc, &c, diags));
@@ -100,7 +102,6 @@ pub fn campaign_with_records(
         diags,
     );
     c.experiences = experiences;
-    c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
     c.experiences.sort_by(|a, b| a.slug.cmp(&b.slug));
     Some(c)
 }
