@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks `jiayuan build` on generated corpora (1k, 10k and 50k estates, each with N/5
-# case studies) and prints a Markdown table: median wall time, median CPU time (user+sys),
-# median peak RSS, pages per second, and the floor: the time `cp -r` takes to write the
-# same output tree on the same disk. See docs/PERFORMANCE.md.
+# case studies) and prints a Markdown table: median wall time with its min and max, median
+# CPU time (user+sys), median peak RSS, pages per second, and the floor: the time `cp -r`
+# takes to write the same output tree on the same disk. See docs/PERFORMANCE.md.
 #
 # usage: bench/run.sh [--quick] [--runs N] [--sizes "N ..."] [--out FILE] [--dir DIR]
 #                     [--bin PATH] [--gen-only] [--keep]
@@ -17,7 +17,9 @@ usage: bench/run.sh [options]
   --sizes "N ..."  estate counts to run instead of the defaults (cases are N/5)
   --out FILE       also append the report to FILE
   --dir DIR        where to put the corpora (default: $TMPDIR or /tmp); the floor is
-                   measured on this same disk
+                   measured on this same disk. Outputs are moved aside, not deleted,
+                   until the end (about 1 GiB per run at 50k); /dev/shm times the build
+                   without the disk
   --bin PATH       benchmark this jiayuan binary instead of building target/release/jiayuan
   --gen-only       only generate the corpora and report generation time and size
   --keep           keep the generated corpora and outputs (the path is printed)
@@ -94,6 +96,15 @@ median() {
     if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# Moves a previous output out of the way instead of deleting it. On ext4 without a journal
+# the kernel skips recently deleted inodes when it allocates new ones, so creating files
+# shortly after deleting thousands is several times slower (cp -r of the 10k output: 1.3 s,
+# 5.8 s right after an rm -rf of the same size); deleting between runs would time that.
+# Everything moved aside is deleted when the script ends.
+aside() {
+  if [ -e "$1" ]; then mv "$1" "$(mktemp -d "$work/aside.XXXXXX")/"; fi
+}
+
 # Seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 
@@ -147,14 +158,13 @@ if [ "$gen_only" = 1 ]; then
     files="$(find "$work/site-$n/content" -type f | wc -l)"
     size="$(du -sh "$work/site-$n/content" | cut -f1)"
     echo "| $n + $((n / 5)) | $files | $size | ${secs} s |" | report
-    [ "$keep" = 1 ] || rm -rf "$work/site-$n"
   done
   exit 0
 fi
 
 {
   machine_info
-  echo "| corpus (estates + cases) | HTML pages | output | wall | CPU (user+sys) | peak RSS | pages/s | floor (cp -r) | wall ÷ floor |"
+  echo "| corpus (estates + cases) | HTML pages | output | wall (min–max) | CPU (user+sys) | peak RSS | pages/s | floor (cp -r) | wall ÷ floor |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } | report
 
@@ -167,7 +177,7 @@ for n in $sizes; do
   generate "$n" >/dev/null
 
   # Warm-up, and a check that the build works before timing it.
-  rm -rf "$public"
+  aside "$public"
   if ! "$bin" build --root "$site" --output "$public" --today "$TODAY" >"$work/build.out" 2>&1; then
     echo "bench/run.sh: the build of corpus $n failed:" >&2
     tail -n 40 "$work/build.out" >&2
@@ -176,43 +186,46 @@ for n in $sizes; do
   pages="$(find "$public" -type f -name '*.html' | wc -l)"
   out_size="$(du -sh "$public" | cut -f1)"
 
-  # Each timed run is a clean build: the previous output is removed untimed beforehand.
+  # Each timed run is a clean build: the previous output is moved aside untimed beforehand.
   : >"$log"
   timed=(/usr/bin/time -f '%e %U %S %M' -a -o "$log"
          "$bin" build --root "$site" --output "$public" --today "$TODAY")
   if [ "$have_hyperfine" = 1 ]; then
-    hyperfine -N --style basic --runs "$runs" --prepare "rm -rf $public" \
+    hyperfine -N --style basic --runs "$runs" --prepare "sh -c 'test ! -e $public || mv $public \$(mktemp -d $work/aside.XXXXXX)/'" \
       --command-name "build-$n" --export-csv "$work/build-$n.csv" \
       "/usr/bin/time -f '%e %U %S %M' -a -o $log $bin build --root $site --output $public --today $TODAY" >&2
     wall="$(csv_field "$work/build-$n.csv" median)"
+    wall_min="$(csv_field "$work/build-$n.csv" min)"
+    wall_max="$(csv_field "$work/build-$n.csv" max)"
   else
     for _ in $(seq "$runs"); do
-      rm -rf "$public"
+      aside "$public"
       "${timed[@]}" >/dev/null 2>&1
     done
     wall="$(awk '{ print $1 }' "$log" | median)"
+    wall_min="$(awk '{ print $1 }' "$log" | sort -g | head -n 1)"
+    wall_max="$(awk '{ print $1 }' "$log" | sort -g | tail -n 1)"
   fi
   cpu="$(awk '{ print $2 + $3 }' "$log" | median)"
   rss_kib="$(awk '{ print $4 }' "$log" | median)"
 
   # The floor: writing the same tree with cp -r on the same disk.
   if [ "$have_hyperfine" = 1 ]; then
-    hyperfine -N --style basic --runs "$runs" --prepare "rm -rf $floor" \
+    hyperfine -N --style basic --runs "$runs" --prepare "sh -c 'test ! -e $floor || mv $floor \$(mktemp -d $work/aside.XXXXXX)/'" \
       --command-name "floor-$n" --export-csv "$work/floor-$n.csv" \
       "cp -r $public $floor" >&2
     floor_s="$(csv_field "$work/floor-$n.csv" median)"
   else
     floor_s="$(for _ in $(seq "$runs"); do
-      rm -rf "$floor"
+      aside "$floor"
       t0="$(now)"; cp -r "$public" "$floor"; t1="$(now)"
       awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
     done | median)"
   fi
 
   awk -v n="$n" -v c="$((n / 5))" -v pages="$pages" -v out="$out_size" -v wall="$wall" \
-    -v cpu="$cpu" -v rss="$rss_kib" -v floor="$floor_s" 'BEGIN {
-      printf "| %d + %d | %d | %s | %.2f s | %.2f s | %.0f MiB | %.0f | %.2f s | %.1f× |\n",
-        n, c, pages, out, wall, cpu, rss / 1024, pages / wall, floor, wall / floor }' | report
+    -v lo="$wall_min" -v hi="$wall_max" -v cpu="$cpu" -v rss="$rss_kib" -v floor="$floor_s" 'BEGIN {
+      printf "| %d + %d | %d | %s | %.2f s (%.2f–%.2f) | %.2f s | %.0f MiB | %.0f | %.2f s | %.1f× |\n",
+        n, c, pages, out, wall, lo, hi, cpu, rss / 1024, pages / wall, floor, wall / floor }' | report
 
-  [ "$keep" = 1 ] || rm -rf "$site" "$floor"
 done

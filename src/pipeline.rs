@@ -18,8 +18,15 @@ pub struct Checked {
 /// even with errors, so a caller can still summarise; only an error-free site may be built.
 pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let loaded = load::load(root, &mut diags);
-    let site = validate::validate(root, &loaded, &mut diags);
+    let mut site = validate::validate(root, &load::load_site(root, &mut diags), &mut diags);
+    // One year at a time: a year's parsed trees are dropped as soon as its records are
+    // built, so memory holds one year of trees rather than the whole archive's.
+    for dir in load::campaign_dirs(root) {
+        let files = load::load_campaign(root, &dir, &mut diags);
+        site.campaigns
+            .extend(validate::campaign_with_records(root, &files, &mut diags));
+    }
+    site.campaigns.sort_by_key(|c| c.year);
     let facts = derive::derive(&site, today);
     validate::warnings::warnings(&site, &facts, &mut diags);
     (Checked { site, facts }, diags)

@@ -236,7 +236,36 @@ fn tiny_corpus_follows_the_contract() {
         }
     }
     assert_eq!((n_estates, n_cases), (opts.estates, opts.cases));
-    // TODO(lead): assert that `jiayuan check --strict --root <dir>` passes on this site.
+}
+
+/// Runs the real binary with `args`; panics with its output unless it succeeds.
+fn jiayuan_ok(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jiayuan"))
+        .args(args)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        out.status.success(),
+        "jiayuan {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    format!("{stdout}{stderr}")
+}
+
+// A generated site passes `check --strict` (no error, no warning) on the benchmark's build
+// date, and builds: the benchmark times real builds, never a refused one.
+#[test]
+fn tiny_corpus_passes_check_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(&tiny(1), dir.path()).unwrap();
+    let root = dir.path().to_str().unwrap();
+    let today = "2026-11-26";
+    jiayuan_ok(&["check", "--strict", "--root", root, "--today", today]);
+    jiayuan_ok(&["build", "--root", root, "--today", today]);
+    assert!(dir.path().join("public/index.html").is_file());
 }
 
 // Too few estates for seven counties in every year is refused with a message.

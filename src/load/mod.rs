@@ -65,6 +65,25 @@ pub struct CampaignFiles {
 /// Reads the whole content folder of the site at `root`. Every problem is pushed to
 /// `diags`; whatever could be read is returned so later stages can report more.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
+    let mut loaded = load_site(root, diags);
+    for dir in campaign_dirs(root) {
+        loaded.campaigns.push(load_campaign(root, &dir, diags));
+    }
+    loaded
+}
+
+/// The campaign folders under `content/campaigns/`, sorted.
+pub fn campaign_dirs(root: &Path) -> Vec<PathBuf> {
+    let campaigns = root.join("content").join("campaigns");
+    sorted_entries(&campaigns)
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .collect()
+}
+
+/// Everything of `load` but the campaign folders (`campaigns` is left empty), so that a
+/// caller can read and validate one year at a time.
+pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Loaded {
     let content = root.join("content");
     let mut loaded = Loaded::default();
     if !content.is_dir() {
@@ -89,14 +108,6 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
     }
     loaded.calendar = calendar_file(root, diags);
     loaded.pages = read_markdown_dir(root, &content.join("pages"), diags);
-
-    let campaigns = content.join("campaigns");
-    for dir in sorted_entries(&campaigns)
-        .into_iter()
-        .filter(|p| p.is_dir())
-    {
-        loaded.campaigns.push(load_campaign(root, &dir, diags));
-    }
     loaded
 }
 
@@ -108,7 +119,8 @@ pub fn calendar_file(root: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
         .flatten()
 }
 
-fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> CampaignFiles {
+/// Reads one campaign folder (one of `campaign_dirs`).
+pub fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> CampaignFiles {
     let mut c = CampaignFiles {
         dir: rel(root, dir),
         dir_name: file_name(dir),

@@ -9,6 +9,7 @@ pub mod pages;
 pub mod search;
 pub mod theme;
 pub mod urls;
+pub mod values;
 pub mod view;
 
 use std::collections::HashSet;
@@ -49,59 +50,91 @@ pub fn render(
             .collect());
     }
     // One conversion of the whole view; pages share its parts.
-    let root_value = Value::from_serializable(&view);
+    let root_value = values::convert(&view);
     let site_value = root_value
         .get_from_path("site")
         .cloned()
         .unwrap_or_else(Value::none);
     let engine = engine::Engine::new(&theme, site_value).map_err(|e| vec![e])?;
     let jobs = pages::jobs(&view, &root_value, &urls);
-
-    let errors = Mutex::new(Vec::new());
-    let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
-    // The search index does not depend on rendered pages: build it on the other core.
-    let (page_links, search_files) = rayon::join(
-        || render_pages(&jobs, &engine, staging, &fail),
-        || search_index(site),
-    );
-
-    let mut written: HashSet<String> = jobs.iter().map(|j| j.out.clone()).collect();
-    let mut put = |rel: String, bytes: &[u8]| {
-        if let Err(e) = staging.put(&rel, bytes) {
-            fail(format!("无法写入 {rel}：{e}"));
-        }
-        written.insert(rel);
-    };
-    put(urls::path::FEED.into(), feed::atom(&view, &urls).as_bytes());
-    put(
-        urls::path::SITEMAP.into(),
-        feed::sitemap(&jobs, &urls).as_bytes(),
-    );
-    put("robots.txt".into(), feed::robots(&urls).as_bytes());
-    for (rel, bytes) in &search_files {
-        put(rel.clone(), bytes);
-    }
-    for (rel, bytes) in theme.statics() {
-        put(format!("static/{rel}"), bytes);
-    }
-    for (rel, bytes) in summary_files(checked) {
-        match bytes {
-            Ok(b) => put(rel, &b),
-            Err(e) => fail(e),
-        }
-    }
     let mut attachments = view.files.clone();
     attachments.sort();
     attachments.dedup();
-    for (src, out) in &attachments {
-        match read_attachment(root, src) {
-            Ok(bytes) => put(out.clone(), &bytes),
-            Err(e) => fail(e),
+
+    // Every file the build writes is known before any is written, so each page's links are
+    // checked in the worker that rendered it, while the page is still in memory.
+    let mut files: HashSet<String> = jobs.iter().map(|j| j.out.clone()).collect();
+    files.extend([urls::path::FEED, urls::path::SITEMAP, "robots.txt"].map(String::from));
+    files.extend(theme.statics().map(|(rel, _)| format!("static/{rel}")));
+    files.extend(site.campaigns.iter().flat_map(|c| summary_paths(c.year)));
+    files.extend(attachments.iter().map(|(_, out)| out.clone()));
+
+    let errors = Mutex::new(Vec::new());
+    let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
+    let put = |rel: &str, bytes: &[u8]| {
+        if let Err(e) = staging.put(rel, bytes) {
+            fail(format!("无法写入 {rel}：{e}"));
         }
-    }
+    };
+    // The pages on both cores; the feed, exports and copied files beside them.
+    let (link_errors, search_count) = rayon::join(
+        || {
+            jobs.par_iter()
+                .flat_map_iter(|job| {
+                    let mut broken = Vec::new();
+                    match engine.render(job.template, &job.ctx) {
+                        Ok(html) => {
+                            put(&job.out, html.as_bytes());
+                            links::check_page(
+                                &job.out,
+                                &html,
+                                &files,
+                                &urls.origin,
+                                &urls.base,
+                                &mut broken,
+                            );
+                        }
+                        Err(e) => {
+                            fail(engine::describe(&e, Some(&job.out), job.content.as_deref()));
+                        }
+                    }
+                    broken
+                })
+                .collect::<Vec<String>>()
+        },
+        || {
+            put(urls::path::FEED, feed::atom(&view, &urls).as_bytes());
+            put(urls::path::SITEMAP, feed::sitemap(&jobs, &urls).as_bytes());
+            put("robots.txt", feed::robots(&urls).as_bytes());
+            for (rel, bytes) in theme.statics() {
+                put(&format!("static/{rel}"), bytes);
+            }
+            for (rel, bytes) in summary_files(checked) {
+                match bytes {
+                    Ok(b) => put(&rel, &b),
+                    Err(e) => fail(e),
+                }
+            }
+            for (src, out) in &attachments {
+                match read_attachment(root, src) {
+                    Ok(bytes) => put(out, &bytes),
+                    Err(e) => fail(e),
+                }
+            }
+            // The search index does not depend on rendered pages; no page links to its
+            // files, so they stay out of the link check's set.
+            let search_files = search_index(site);
+            for (rel, bytes) in &search_files {
+                put(rel, bytes);
+            }
+            search_files.len()
+        },
+    );
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
-        errors = links::check(&page_links, &written, &urls.origin, &urls.base);
+        errors = link_errors;
+        errors.sort();
+        errors.dedup();
     }
     if !errors.is_empty() {
         errors.sort();
@@ -109,7 +142,7 @@ pub fn render(
     }
     Ok(Written {
         pages: jobs.len(),
-        files: written.len(),
+        files: files.len() + search_count,
     })
 }
 
@@ -128,6 +161,12 @@ fn read_attachment(root: &Path, src: &Path) -> Result<Vec<u8>, String> {
     }
     // The resolved path: what was checked is what is read.
     std::fs::read(&real).map_err(unreadable)
+}
+
+/// Where a year's 推荐汇总表 is published beside its page: the CSV, then the XLSX.
+fn summary_paths(year: i32) -> [String; 2] {
+    let dir = urls::path::summary(year);
+    [format!("{dir}summary.csv"), format!("{dir}summary.xlsx")]
 }
 
 /// The 推荐汇总表 of every year as CSV and XLSX beside its HTML page, rows in the page's
@@ -151,40 +190,15 @@ fn summary_files(checked: &Checked) -> Vec<(String, Result<Vec<u8>, String>)> {
                 )
             })
             .collect();
-        let dir = urls::path::summary(c.year);
+        let [csv, xlsx] = summary_paths(c.year);
         let title = format!("{}年度“美好家园”小区推荐汇总表", c.year);
-        out.push((format!("{dir}summary.csv"), Ok(summary_csv_bytes(&rows))));
+        out.push((csv, Ok(summary_csv_bytes(&rows))));
         out.push((
-            format!("{dir}summary.xlsx"),
+            xlsx,
             summary_xlsx_bytes_on(&rows, &title, checked.facts.today),
         ));
     }
     out
-}
-
-/// Renders every page in parallel, writing each as soon as it is rendered; returns each
-/// page's internal links for the link check.
-fn render_pages(
-    jobs: &[pages::Job],
-    engine: &engine::Engine,
-    staging: &Staging,
-    fail: &(dyn Fn(String) + Sync),
-) -> Vec<(String, Vec<String>)> {
-    jobs.par_iter()
-        .filter_map(|job| {
-            let html = match engine.render(job.template, &job.ctx) {
-                Ok(h) => h,
-                Err(e) => {
-                    fail(engine::describe(&e, Some(&job.out), job.content.as_deref()));
-                    return None;
-                }
-            };
-            if let Err(e) = staging.put(&job.out, html.as_bytes()) {
-                fail(format!("无法写入 {}：{e}", job.out));
-            }
-            Some((job.out.clone(), links::extract(&html)))
-        })
-        .collect()
 }
 
 /// The offline search index files, addressed by the same URL scheme as the pages.

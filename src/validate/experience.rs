@@ -59,7 +59,11 @@ pub fn experience(
     }
     if let Some(slug) = r.text(&f, "estate") {
         let pos = f.get("estate").map_or(f.pos, |n| n.pos);
-        match campaign.estates.iter().find(|e| e.slug == slug) {
+        // Estates are sorted by slug: the first of any equal slugs, as a scan would find.
+        let first = campaign
+            .estates
+            .partition_point(|e| e.slug.as_str() < slug.as_str());
+        match campaign.estates.get(first).filter(|e| e.slug == slug) {
             Some(estate) => {
                 // A county outside the list has its own error above.
                 if let Some(c) = &county

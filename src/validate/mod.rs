@@ -50,7 +50,9 @@ pub fn validate(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) -> Site {
     site
 }
 
-fn campaign_with_records(
+/// One campaign folder's records as the model, or `None` when its folder name or its
+/// `campaign.yaml` is unusable (the problems are in `diags`).
+pub fn campaign_with_records(
     root: &Path,
     files: &CampaignFiles,
     diags: &mut Diagnostics,
@@ -88,6 +90,8 @@ fn campaign_with_records(
         "小区",
         diags,
     );
+    // Sorted (stably) before the case studies look their estate up by slug.
+    c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
     let mut experiences = Vec::new();
     for doc in &files.experiences {
         experiences.extend(experience::experience(doc, &c, diags));
@@ -98,7 +102,6 @@ fn campaign_with_records(
         diags,
     );
     c.experiences = experiences;
-    c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
     c.experiences.sort_by(|a, b| a.slug.cmp(&b.slug));
     Some(c)
 }

@@ -107,10 +107,16 @@ fn campaign_warnings(c: &Campaign, f: &CampaignFacts, diags: &mut Diagnostics) {
         }
     }
     if f.scoring_started {
+        // Collected once: a scan of every diagnostic per estate is quadratic.
+        let with_errors: std::collections::HashSet<String> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.file.clone())
+            .collect();
         for (e, ef) in c.estates.iter().zip(&f.estates) {
             // Score sheets written but refused have errors of their own.
             let file = display_path(&e.source);
-            let has_errors = diags.iter().any(|d| d.is_error() && d.file == file);
+            let has_errors = with_errors.contains(&file);
             if ef.score.is_none() && e.scores.is_empty() && !has_errors {
                 diags.push(
                     Diagnostic::warning(

@@ -1,23 +1,46 @@
 //! The internal link check: every `href` and `src` in a page must name a file of the
 //! output (a folder URL means its index.html), or the build fails naming page and link.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Every `href="…"` and `src="…"` value in an HTML page (the templates and the Markdown
 /// renderer always quote attributes with `"`).
 pub fn extract(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in [" href=\"", " src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            if let Some(end) = rest.find('"') {
-                out.push(rest[..end].replace("&amp;", "&"));
-                rest = &rest[end..];
+    for_each_link(html, |link| out.push(link.into_owned()));
+    out
+}
+
+/// Calls `f` with every `href="…"` and `src="…"` value, `&amp;` decoded. One pass over the
+/// page; each attribute name is matched only after the end of its previous value, exactly
+/// as if each were searched for on its own.
+fn for_each_link(html: &str, mut f: impl FnMut(Cow<'_, str>)) {
+    const ATTRS: [&[u8]; 2] = [b" href", b" src"];
+    let bytes = html.as_bytes();
+    // Per attribute name, where its next match may start.
+    let mut from = [0usize; 2];
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&bytes[at..], b"=\"").map(|i| at + i) {
+        at = i + 2;
+        for (k, name) in ATTRS.iter().enumerate() {
+            let Some(start) = i.checked_sub(name.len()) else {
+                continue;
+            };
+            if start < from[k] || &bytes[start..i] != *name {
+                continue;
+            }
+            if let Some(len) = memchr::memchr(b'"', &bytes[at..]) {
+                let value = &html[at..at + len];
+                f(if value.contains("&amp;") {
+                    Cow::Owned(value.replace("&amp;", "&"))
+                } else {
+                    Cow::Borrowed(value)
+                });
+                from[k] = at + len;
             }
         }
     }
-    out
 }
 
 fn percent_decode(s: &str) -> String {
@@ -106,20 +129,81 @@ pub fn check(
     let mut errors = Vec::new();
     for (page, links) in pages {
         for link in links {
-            let why = match resolve(link, page, origin, base) {
-                None => continue,
-                Some(Ok(f)) if files.contains(&f) || files.contains(&format!("{f}/index.html")) => {
-                    continue;
-                }
-                Some(Ok(f)) => format!("找不到文件 {f}"),
-                Some(Err(why)) => why,
-            };
-            errors.push(format!("页面 {page} 中的链接 `{link}` 无效：{why}"));
+            if let Some(why) = broken(link, page, files, origin, base) {
+                errors.push(message(page, link, &why));
+            }
         }
     }
     errors.sort();
     errors.dedup();
     errors
+}
+
+/// Checks the links of one rendered page, pushing one message per broken link (unsorted).
+/// Pages are checked as they are rendered, against the list of every file the build writes.
+pub fn check_page(
+    page: &str,
+    html: &str,
+    files: &HashSet<String>,
+    origin: &str,
+    base: &str,
+    errors: &mut Vec<String>,
+) {
+    for_each_link(html, |link| {
+        if let Some(why) = broken(&link, page, files, origin, base) {
+            errors.push(message(page, &link, &why));
+        }
+    });
+}
+
+fn message(page: &str, link: &str, why: &str) -> String {
+    format!("页面 {page} 中的链接 `{link}` 无效：{why}")
+}
+
+/// Why `link` on `page` is broken, or `None` when it is fine or not internal.
+fn broken(
+    link: &str,
+    page: &str,
+    files: &HashSet<String>,
+    origin: &str,
+    base: &str,
+) -> Option<String> {
+    if let Some(file) = plain_site_path(link, base) {
+        if files.contains(file) {
+            return None;
+        }
+        if file.is_empty() || file.ends_with('/') {
+            let mut index = String::with_capacity(file.len() + 10);
+            index.push_str(file);
+            index.push_str("index.html");
+            if files.contains(&index) {
+                return None;
+            }
+        }
+    }
+    match resolve(link, page, origin, base) {
+        None => None,
+        Some(Ok(f)) if files.contains(&f) || files.contains(&format!("{f}/index.html")) => None,
+        Some(Ok(f)) => Some(format!("找不到文件 {f}")),
+        Some(Err(why)) => Some(why),
+    }
+}
+
+/// The common case without allocating: a link under the base path with nothing to decode
+/// or normalise (`/mhjy/2025/estates/a/` → `2025/estates/a/`). `None` sends the link
+/// through `resolve`.
+fn plain_site_path<'l>(link: &'l str, base: &str) -> Option<&'l str> {
+    let rest = link.strip_prefix(base)?;
+    if !base.starts_with('/')
+        || link.starts_with("//")
+        || link.contains([':', '%', '?', '#', '\\'])
+        || rest.contains("//")
+        || rest.starts_with('/')
+        || rest.split('/').any(|seg| seg == "." || seg == "..")
+    {
+        return None;
+    }
+    Some(rest)
 }
 
 #[cfg(test)]

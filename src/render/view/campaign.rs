@@ -28,16 +28,24 @@ pub struct CampaignView<'a> {
     pub quota: QuotaView,
     pub scoring: ScoringView<'a>,
     pub min_satisfaction: Option<String>,
+    // The listings below are converted for tera by `render::values`, one shared value per
+    // estate row and case card, not field by field.
     /// Every estate in county order, then rank, then slug.
+    #[serde(skip)]
     pub table: Vec<EstateRow<'a>>,
     /// Scored estates, best first.
+    #[serde(skip)]
     pub ranking: Vec<EstateRow<'a>>,
+    #[serde(skip)]
     pub winners: Vec<EstateRow<'a>>,
     /// Winners that kept their title.
+    #[serde(skip)]
     pub named: Vec<EstateRow<'a>>,
     /// The publicity period is over on the build date.
     pub named_final: bool,
+    #[serde(skip)]
     pub forwarded: Vec<EstateRow<'a>>,
+    #[serde(skip)]
     pub counties: Vec<CountyView<'a>>,
     /// Full records, by slug (index-aligned with `Campaign::estates`).
     pub estates: Vec<EstateView<'a>>,
@@ -139,7 +147,10 @@ pub struct CountyView<'a> {
     pub url: String,
     pub nominees: usize,
     pub within_quota: bool,
+    /// Converted by `render::values` (shared rows and cards).
+    #[serde(skip)]
     pub estates: Vec<EstateRow<'a>>,
+    #[serde(skip)]
     pub cases: Vec<CaseCard<'a>>,
 }
 

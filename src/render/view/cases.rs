@@ -52,6 +52,8 @@ pub struct TagView<'a> {
     pub name: &'a str,
     pub id: String,
     pub url: String,
+    /// Converted by `render::values` (shared cards).
+    #[serde(skip)]
     pub cases: Vec<CaseCard<'a>>,
 }
 
@@ -77,10 +79,11 @@ pub(super) fn case<'a>(
 ) -> Built<'a, CaseView<'a>> {
     let (mut used, mut problems) = (Vec::new(), Vec::new());
     let b = body(&x.body.text, links, &x.source, &mut used, &mut problems);
-    let estate = x
-        .estate
-        .as_deref()
-        .and_then(|s| c.estates.iter().find(|e| e.slug == s));
+    let estate = x.estate.as_deref().and_then(|s| {
+        // Estates are sorted by slug (validate): the first of any equal slugs.
+        let first = c.estates.partition_point(|e| e.slug.as_str() < s);
+        c.estates.get(first).filter(|e| e.slug == s)
+    });
     let county = x.county.as_deref().or(estate.map(|e| e.county.as_str()));
     let county_n = county.and_then(|k| c.counties.iter().position(|n| n == k));
     let card = CaseCard {

@@ -81,9 +81,13 @@ pub(super) fn estate<'a>(
         cases: ef
             .experiences
             .iter()
+            // `cases` is still index-aligned with `c.experiences` here.
             .filter_map(|&xi| {
                 let slug = c.experiences[xi].slug.as_str();
-                cases.iter().find(|v| v.card.slug == slug)
+                cases
+                    .get(xi)
+                    .filter(|v| v.card.slug == slug)
+                    .or_else(|| cases.iter().find(|v| v.card.slug == slug))
             })
             .map(|v| v.card.clone())
             .collect(),

@@ -23,16 +23,19 @@ pub use cases::{CaseCard, CaseView, PageView, TagView};
 pub use estate::EstateView;
 pub use publicity::PublicityView;
 
-/// Everything the templates may read.
+/// Everything the templates may read, as `render::values` hands it to tera.
 #[derive(Debug, Serialize)]
 pub struct View<'a> {
     pub site: SiteView<'a>,
     /// Index-aligned with `Site::campaigns`.
+    #[serde(skip)]
     pub campaigns: Vec<CampaignView<'a>>,
     pub pages: Vec<PageView<'a>>,
     /// Every case study of every year, newest first.
+    #[serde(skip)]
     pub cases: Vec<CaseCard<'a>>,
     /// Every tag across years, sorted by name.
+    #[serde(skip)]
     pub tags: Vec<TagView<'a>>,
     /// Campaign files that some page links to: (source path under the site root, output path).
     #[serde(skip)]
