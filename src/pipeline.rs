@@ -77,13 +77,14 @@ pub fn build(
             output.display()
         )])
     })?;
-    let written = match crate::render::render(root, &checked, &base_url, &staging) {
-        Ok(w) => w,
-        Err(errors) => {
-            staging.abort();
-            return Err(BuildFailure::Output(errors));
-        }
-    };
+    let written =
+        match crate::render::render(root, &checked.site, &checked.facts, &base_url, &staging) {
+            Ok(w) => w,
+            Err(errors) => {
+                staging.abort();
+                return Err(BuildFailure::Output(errors));
+            }
+        };
     staging.commit().map_err(|e| {
         BuildFailure::Output(vec![format!(
             "无法用新生成的网页替换 {}：{e}",

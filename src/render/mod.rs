@@ -1,4 +1,4 @@
-//! Render: the checked site becomes files — the view is built once, every page rendered in
+//! Render: the validated site and its derived facts become files — the view is built once, every page rendered in
 //! parallel into the staging folder, then the feed, sitemap, theme files and attachments,
 //! and finally the internal link check.
 
@@ -19,7 +19,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::pipeline::Checked;
+use crate::derive::Facts;
+use crate::model::Site;
 use crate::write::{Staging, links};
 use urls::Urls;
 
@@ -34,11 +35,11 @@ pub struct Written {
 /// returned, in Chinese, and the caller discards the staging folder.
 pub fn render(
     root: &Path,
-    checked: &Checked,
+    site: &Site,
+    facts: &Facts,
     base_url: &str,
     staging: &Staging,
 ) -> Result<Written, Vec<String>> {
-    let Checked { site, facts } = checked;
     let urls = Urls::new(base_url);
     let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
     let view = view::build(site, facts, &urls);
@@ -109,7 +110,7 @@ pub fn render(
             for (rel, bytes) in theme.statics() {
                 put(&format!("static/{rel}"), bytes);
             }
-            for (rel, bytes) in summary_files(checked) {
+            for (rel, bytes) in summary_files(site, facts) {
                 match bytes {
                     Ok(b) => put(&rel, &b),
                     Err(e) => fail(e),
@@ -171,10 +172,10 @@ fn summary_paths(year: i32) -> [String; 2] {
 
 /// The 推荐汇总表 of every year as CSV and XLSX beside its HTML page, rows in the page's
 /// order (county, then rank), written by `crate::export`.
-fn summary_files(checked: &Checked) -> Vec<(String, Result<Vec<u8>, String>)> {
+fn summary_files(site: &Site, facts: &Facts) -> Vec<(String, Result<Vec<u8>, String>)> {
     use crate::export::summary_table::{SummaryRow, summary_csv_bytes, summary_xlsx_bytes_on};
     let mut out = Vec::new();
-    for (c, f) in checked.site.campaigns.iter().zip(&checked.facts.campaigns) {
+    for (c, f) in site.campaigns.iter().zip(&facts.campaigns) {
         let rows: Vec<SummaryRow> = f
             .counties
             .iter()
@@ -193,16 +194,13 @@ fn summary_files(checked: &Checked) -> Vec<(String, Result<Vec<u8>, String>)> {
         let [csv, xlsx] = summary_paths(c.year);
         let title = format!("{}年度“美好家园”小区推荐汇总表", c.year);
         out.push((csv, Ok(summary_csv_bytes(&rows))));
-        out.push((
-            xlsx,
-            summary_xlsx_bytes_on(&rows, &title, checked.facts.today),
-        ));
+        out.push((xlsx, summary_xlsx_bytes_on(&rows, &title, facts.today)));
     }
     out
 }
 
 /// The offline search index files, addressed by the same URL scheme as the pages.
-fn search_index(site: &crate::model::Site) -> Vec<(String, Vec<u8>)> {
+fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
     use search::DocRef;
     let docs = search::site_docs(site, &|r| match r {
         DocRef::Estate { year, slug } => urls::path::estate(year, slug),
