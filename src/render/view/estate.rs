@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::campaign::EstateRow;
 use super::cases::{CaseCard, CaseView};
+use super::row::EstateRow;
 use super::{Body, Built, body};
 use crate::derive::EstateFacts;
 use crate::model::{Campaign, Estate, ObjectionOutcome};

@@ -7,6 +7,7 @@ mod campaign;
 mod cases;
 mod estate;
 mod publicity;
+mod row;
 
 use std::path::PathBuf;
 
@@ -18,10 +19,11 @@ use crate::derive::Facts;
 use crate::derive::calendar::format_cn;
 use crate::model::{Site, SiteConfig};
 
-pub use campaign::{CampaignView, CountyView, EstateRow};
+pub use campaign::{CampaignView, CountyView};
 pub use cases::{CaseCard, CaseView, PageView, TagView};
 pub use estate::EstateView;
 pub use publicity::PublicityView;
+pub use row::EstateRow;
 
 /// Everything the templates may read, as `render::values` hands it to tera.
 #[derive(Debug, Serialize)]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::campaign::EstateRow;
+use super::row::EstateRow;
 use crate::derive::CampaignFacts;
 use crate::derive::calendar::{format_cn, format_period_cn};
 use crate::model::{Campaign, SiteConfig};
