@@ -49,3 +49,8 @@ fn site_check() {
 fn import_csv() {
     replay("import_csv", props::import_csv);
 }
+
+#[test]
+fn markdown() {
+    replay("markdown", props::markdown);
+}

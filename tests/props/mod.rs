@@ -265,3 +265,48 @@ fn assert_line_in(pos: Pos, last_line: u32) {
 fn has_chinese(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
+
+/// The Markdown renderer: any text renders (or is refused with a Chinese problem) without
+/// panicking, and no author HTML, script URL or event handler reaches the page.
+pub fn markdown(data: &[u8]) {
+    use jiayuan::render::markdown::{Links, render};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let files = vec!["files/plan.pdf".to_string(), "files/gate.jpg".to_string()];
+    let links = Links {
+        base: "/mhjy/",
+        files: &files,
+        files_base: "/mhjy/2025/",
+    };
+    let out = render(text, &links);
+    for p in &out.problems {
+        assert!(has_chinese(p), "untranslated problem: {p}");
+    }
+    let lower = out.html.to_ascii_lowercase();
+    for banned in ["<script", "<iframe", "<object", "<embed", "<form", "<style", "<meta"] {
+        assert!(!lower.contains(banned), "{banned} reached the page: {}", out.html);
+    }
+    for scheme in ["href=\"javascript:", "src=\"javascript:", "href=\"data:", "src=\"data:"] {
+        assert!(!lower.contains(scheme), "{scheme} reached the page: {}", out.html);
+    }
+    // An event handler would be an attribute of a tag: ` on…=` inside `<…>`.
+    let mut in_tag = false;
+    let bytes = lower.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b' ' if in_tag && bytes[i + 1..].starts_with(b"on") => {
+                let rest = &lower[i + 3..];
+                let name: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+                assert!(
+                    !rest[name.len()..].starts_with('='),
+                    "event handler reached the page: {}",
+                    out.html
+                );
+            }
+            _ => {}
+        }
+    }
+}
