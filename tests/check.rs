@@ -598,3 +598,24 @@ fn strict_fails_on_warnings() {
     assert!(strict.stderr.contains("严格模式"), "{}", strict.stderr);
     insta::assert_snapshot!("strict_fails_on_warnings", strict.stderr);
 }
+
+// The bundled example site (the README's first command builds it) stays free of errors and
+// warnings, and its summary names the five proposed winners and the publicity period.
+#[test]
+fn bundled_example_passes_strict() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = check(root, &["--strict"]);
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(
+        run.stdout.contains("拟命名“美好家园”小区（5 个）"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("公示期：2025年9月22日至9月29日（7 个工作日），公示中"),
+        "{}",
+        run.stdout
+    );
+}

@@ -284,11 +284,26 @@ pub fn markdown(data: &[u8]) {
         assert!(has_chinese(p), "untranslated problem: {p}");
     }
     let lower = out.html.to_ascii_lowercase();
-    for banned in ["<script", "<iframe", "<object", "<embed", "<form", "<style", "<meta"] {
-        assert!(!lower.contains(banned), "{banned} reached the page: {}", out.html);
+    for banned in [
+        "<script", "<iframe", "<object", "<embed", "<form", "<style", "<meta",
+    ] {
+        assert!(
+            !lower.contains(banned),
+            "{banned} reached the page: {}",
+            out.html
+        );
     }
-    for scheme in ["href=\"javascript:", "src=\"javascript:", "href=\"data:", "src=\"data:"] {
-        assert!(!lower.contains(scheme), "{scheme} reached the page: {}", out.html);
+    for scheme in [
+        "href=\"javascript:",
+        "src=\"javascript:",
+        "href=\"data:",
+        "src=\"data:",
+    ] {
+        assert!(
+            !lower.contains(scheme),
+            "{scheme} reached the page: {}",
+            out.html
+        );
     }
     // An event handler would be an attribute of a tag: ` on…=` inside `<…>`.
     let mut in_tag = false;
@@ -299,7 +314,10 @@ pub fn markdown(data: &[u8]) {
             b'>' => in_tag = false,
             b' ' if in_tag && bytes[i + 1..].starts_with(b"on") => {
                 let rest = &lower[i + 3..];
-                let name: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .collect();
                 assert!(
                     !rest[name.len()..].starts_with('='),
                     "event handler reached the page: {}",
