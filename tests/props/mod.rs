@@ -305,11 +305,15 @@ pub fn markdown(data: &[u8]) {
             out.html
         );
     }
-    // An event handler would be an attribute of a tag: ` on…=` inside `<…>`.
+    // An event handler would be an attribute of a tag: ` on…=` inside `<…>` but outside a
+    // quoted attribute value (an escaped `onerror=` in an image's alt text is just text).
     let mut in_tag = false;
+    let mut quoted = false;
     let bytes = lower.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         match b {
+            b'"' if in_tag => quoted = !quoted,
+            _ if quoted => {}
             b'<' => in_tag = true,
             b'>' => in_tag = false,
             b' ' if in_tag && bytes[i + 1..].starts_with(b"on") => {
