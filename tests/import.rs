@@ -5,7 +5,7 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 use jiayuan::export::summary_table::{SummaryRow, write_summary_csv, write_summary_xlsx};
-use jiayuan::load::yaml::{self, Node, Value};
+use jiayuan::load::yaml::{self, Node};
 use jiayuan::model::{Estate, OwnersBody, PrivateContact, Satisfaction};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use tempfile::TempDir;
@@ -67,14 +67,7 @@ fn record(root: &Path, slug: &str) -> Node {
 
 /// A field by dotted path as text (`contact.phone`), `None` when absent.
 fn field(node: &Node, path: &str) -> Option<String> {
-    let mut n = node;
-    for key in path.split('.') {
-        n = match &n.value {
-            Value::Map(m) => &m.iter().find(|(k, _)| k.name == key)?.1,
-            _ => return None,
-        };
-    }
-    n.scalar_text()
+    node.get(path)?.scalar_text()
 }
 
 /// The county office's usual sheet: a merged title over a header in row 3.

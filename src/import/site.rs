@@ -73,16 +73,9 @@ fn campaign_years(dir: &Path) -> Vec<i32> {
     years
 }
 
-fn map_get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    match &node.value {
-        Value::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
-        _ => None,
-    }
-}
-
 /// `counties:` as a list of names; validation of its shape belongs to `check`.
 fn counties_of(root: &Node) -> Option<Vec<String>> {
-    match &map_get(root, "counties")?.value {
+    match &root.get("counties")?.value {
         Value::Seq(items) => {
             let names: Vec<String> = items.iter().filter_map(Node::scalar_text).collect();
             (!names.is_empty()).then_some(names)
@@ -121,7 +114,7 @@ pub fn existing_records(estates_dir: &Path) -> Existing {
         else {
             continue;
         };
-        let text = |k: &str| map_get(&node, k).and_then(Node::scalar_text);
+        let text = |k: &str| node.get(k).and_then(Node::scalar_text);
         if let (Some(county), Some(name)) = (text("county"), text("name")) {
             existing
                 .by_estate

@@ -251,14 +251,7 @@ mod tests {
     }
 
     fn get(node: &crate::load::yaml::Node, path: &str) -> Option<String> {
-        let mut n = node;
-        for key in path.split('.') {
-            n = match &n.value {
-                Value::Map(m) => &m.iter().find(|(k, _)| k.name == key)?.1,
-                _ => return None,
-            };
-        }
-        n.scalar_text()
+        node.get(path)?.scalar_text()
     }
 
     // A rendered record parses, and every value reads back as it was given.

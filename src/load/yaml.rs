@@ -45,6 +45,14 @@ impl Node {
         }
     }
 
+    /// The value at a dotted path of mapping keys (`contact.phone`), if every step exists.
+    pub fn get(&self, path: &str) -> Option<&Node> {
+        path.split('.').try_fold(self, |n, key| match &n.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+            _ => None,
+        })
+    }
+
     pub fn kind_name(&self) -> &'static str {
         match self.value {
             Value::Null => "空值",
@@ -661,5 +669,28 @@ mod limits {
         }
         let e = parse(&text, 0).unwrap_err();
         assert!(e.message.contains("过于复杂"), "{e:?}");
+    }
+}
+
+#[cfg(test)]
+mod paths {
+    use super::*;
+
+    // A dotted path walks nested mappings; a missing step or a non-mapping gives None.
+    #[test]
+    fn get_by_path() {
+        let n = parse("name: 甲\ncontact:\n  phone: '0775'\nlist: [a]\n", 0).unwrap();
+        assert_eq!(
+            n.get("contact.phone")
+                .and_then(Node::scalar_text)
+                .as_deref(),
+            Some("0775")
+        );
+        assert_eq!(
+            n.get("name").and_then(Node::scalar_text).as_deref(),
+            Some("甲")
+        );
+        assert!(n.get("contact.person").is_none());
+        assert!(n.get("list.a").is_none());
     }
 }

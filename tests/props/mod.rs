@@ -226,10 +226,7 @@ pub fn import_csv(data: &[u8]) {
 }
 
 fn field(node: &Node, key: &str) -> Option<String> {
-    match &node.value {
-        Value::Map(m) => m.iter().find(|(k, _)| k.name == key)?.1.scalar_text(),
-        _ => None,
-    }
+    node.get(key)?.scalar_text()
 }
 
 /// Visits every position of a tree; depth is bounded by the parser's own limit.
