@@ -32,6 +32,15 @@ pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
     (Checked { site, facts }, diags)
 }
 
+/// Only the site settings (for `serve`, which needs the base URL before the first build).
+pub fn site_config(root: &Path) -> crate::model::SiteConfig {
+    let mut diags = Diagnostics::default();
+    match load::site_file(root, &mut diags) {
+        Some(doc) => validate::site::site_config(&doc, &mut diags),
+        None => Default::default(),
+    }
+}
+
 /// Only the site's regional calendar layer (for `workdays`); empty when there is none.
 pub fn calendar_overlay(root: &Path, diags: &mut Diagnostics) -> crate::model::CalendarOverlay {
     match load::calendar_file(root, diags) {

@@ -32,7 +32,7 @@ impl Args {
         let root = self.site.root.clone();
         // Never `public/`: a half-edited preview must not be uploaded by mistake.
         let preview: PathBuf = root.join(".preview");
-        let base_path = base_path(&root, today);
+        let base_path = base_path(&root);
         let opts = Options {
             root: root.clone(),
             bind: self.bind.clone(),
@@ -105,9 +105,9 @@ impl Args {
 }
 
 /// The path part of `base_url` (`/` or `/sub/path/`), read from site.yaml.
-fn base_path(root: &std::path::Path, today: chrono::NaiveDate) -> String {
-    let (checked, _) = pipeline::check(root, today);
-    let url = checked.site.config.base_url;
+fn base_path(root: &std::path::Path) -> String {
+    // Errors in site.yaml surface in the first build; here an unreadable file means `/`.
+    let url = pipeline::site_config(root).base_url;
     let after_host = match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => url.as_str(),

@@ -93,9 +93,8 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Loaded {
         );
         return loaded;
     }
-    let site_yaml = content.join("site.yaml");
-    if site_yaml.is_file() {
-        loaded.site = read_yaml(root, &site_yaml, diags);
+    if content.join("site.yaml").is_file() {
+        loaded.site = site_file(root, diags);
     } else {
         diags.push(
             Diagnostic::error(
@@ -109,6 +108,14 @@ pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Loaded {
     loaded.calendar = calendar_file(root, diags);
     loaded.pages = read_markdown_dir(root, &content.join("pages"), diags);
     loaded
+}
+
+/// Reads `content/site.yaml` alone, when it exists.
+pub fn site_file(root: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
+    let path = root.join("content").join("site.yaml");
+    path.is_file()
+        .then(|| read_yaml(root, &path, diags))
+        .flatten()
 }
 
 /// Reads `content/calendar.yaml` alone, when it exists.
