@@ -41,8 +41,7 @@ fn campaign_warnings(c: &Campaign, f: &CampaignFacts, diags: &mut Diagnostics) {
         );
     }
     if let Some(deadline) = c.deadlines.submission {
-        for (e, ef) in c.estates.iter().zip(&f.estates).filter(|(_, ef)| ef.late) {
-            let _ = ef;
+        for (e, _) in c.estates.iter().zip(&f.estates).filter(|(_, ef)| ef.late) {
             diags.push(
                 Diagnostic::warning(
                     &e.source,
