@@ -12,5 +12,6 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod timings;
 pub mod validate;
 pub mod write;

@@ -18,6 +18,7 @@ pub struct Checked {
 /// even with errors, so a caller can still summarise; only an error-free site may be built.
 pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
     let mut diags = Diagnostics::default();
+    let load_phase = crate::timings::phase("读取与校验");
     let mut site = validate::validate(root, &load::load_site(root, &mut diags), &mut diags);
     // One year at a time: a year's parsed trees are dropped as soon as its records are
     // built, so memory holds one year of trees rather than the whole archive's.
@@ -27,6 +28,8 @@ pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
             .extend(validate::campaign_with_records(root, &files, &mut diags));
     }
     site.campaigns.sort_by_key(|c| c.year);
+    drop(load_phase);
+    let _derive = crate::timings::phase("推算与提醒");
     let facts = derive::derive(&site, today);
     validate::warnings::warnings(&site, &facts, &mut diags);
     (Checked { site, facts }, diags)
@@ -75,6 +78,7 @@ pub fn build(
     // A build killed mid-swap on a system without atomic exchange left no output folder;
     // put the previous site back before anything else, even if this build fails.
     crate::write::restore_interrupted(output);
+    let _total = crate::timings::phase("全部");
     let (checked, diags) = check(root, today);
     if diags.has_errors() {
         return Err(BuildFailure::Content(diags));
@@ -94,12 +98,14 @@ pub fn build(
                 return Err(BuildFailure::Output(errors));
             }
         };
+    let commit = crate::timings::phase("替换输出");
     staging.commit().map_err(|e| {
         BuildFailure::Output(vec![format!(
             "无法用新生成的网页替换 {}：{e}",
             output.display()
         )])
     })?;
+    drop(commit);
     Ok(Built {
         written,
         warnings: diags,

@@ -40,6 +40,8 @@ pub fn render(
     base_url: &str,
     staging: &Staging,
 ) -> Result<Written, Vec<String>> {
+    use crate::timings::phase;
+    let prepare = phase("视图与模板数据");
     let urls = Urls::new(base_url);
     let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
     let view = view::build(site, facts, &urls);
@@ -70,6 +72,8 @@ pub fn render(
     files.extend(site.campaigns.iter().flat_map(|c| summary_paths(c.year)));
     files.extend(attachments.iter().map(|(_, out)| out.clone()));
 
+    drop(prepare);
+    let _render = phase("渲染与写入");
     let errors = Mutex::new(Vec::new());
     let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
     let put = |rel: &str, bytes: &[u8]| {
@@ -80,6 +84,7 @@ pub fn render(
     // The pages on both cores; the feed, exports and copied files beside them.
     let (link_errors, search_count) = rayon::join(
         || {
+            let _pages = phase("页面");
             jobs.par_iter()
                 .flat_map_iter(|job| {
                     let mut broken = Vec::new();
@@ -104,6 +109,7 @@ pub fn render(
                 .collect::<Vec<String>>()
         },
         || {
+            let side = phase("订阅、汇总表与附件");
             put(urls::path::FEED, feed::atom(&view, &urls).as_bytes());
             put(urls::path::SITEMAP, feed::sitemap(&jobs, &urls).as_bytes());
             put("robots.txt", feed::robots(&urls).as_bytes());
@@ -124,6 +130,8 @@ pub fn render(
             }
             // The search index does not depend on rendered pages; no page links to its
             // files, so they stay out of the link check's set.
+            drop(side);
+            let _search = phase("搜索索引");
             let search_files = search_index(site);
             for (rel, bytes) in &search_files {
                 put(rel, bytes);
