@@ -11,6 +11,8 @@ use std::fmt;
 
 use crate::diag::Pos;
 
+mod events;
+
 /// A YAML value with the position where it starts in its file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -85,7 +87,26 @@ pub const MAX_NODES: usize = 20_000;
 
 /// Parses one YAML document. `line_offset` shifts reported lines, for front matter that
 /// starts below the top of its file.
+///
+/// Ordinary records take the fast path straight from the parser's events; anything else
+/// (and every error) is left to serde-saphyr, so results and messages are exactly those of
+/// `parse_reference`.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
+    match events::tree(text, line_offset) {
+        Some(node) => Ok(node),
+        None => parse_reference(text, line_offset),
+    }
+}
+
+/// The tree from the parser's events alone, or `None` where `parse` defers to
+/// serde-saphyr. Public so that tests can check both paths agree.
+pub fn parse_events(text: &str, line_offset: u32) -> Option<Node> {
+    events::tree(text, line_offset)
+}
+
+/// Parses through serde-saphyr (`Spanned<Raw>`): the reference for every result and the
+/// only path that reports errors.
+pub fn parse_reference(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     let mut options = Options::default();
     // Leading zeros are codes and phone numbers, never octal; `yes`/`no` stay text.
     options.leading_zero_numbers_as_strings = true;
