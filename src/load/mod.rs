@@ -77,7 +77,8 @@ pub fn campaign_dirs(root: &Path) -> Vec<PathBuf> {
     let campaigns = root.join("content").join("campaigns");
     sorted_entries(&campaigns)
         .into_iter()
-        .filter(|p| p.is_dir())
+        .filter(|e| e.is_dir)
+        .map(|e| e.path)
         .collect()
 }
 
@@ -204,12 +205,15 @@ fn read_all<T: Send>(
 /// Record files of a folder, sorted; other files are reported and skipped.
 fn record_files(root: &Path, dir: &Path, exts: &[&str], diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for p in sorted_entries(dir) {
+    for Entry {
+        path: p, is_file, ..
+    } in sorted_entries(dir)
+    {
         if is_ignored(&p) {
             continue;
         }
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if p.is_file() && exts.contains(&ext) {
+        if is_file && exts.contains(&ext) {
             out.push(p);
         } else {
             diags.push(
@@ -224,14 +228,39 @@ fn record_files(root: &Path, dir: &Path, exts: &[&str], diags: &mut Diagnostics)
     out
 }
 
+/// A directory entry and what it is, following symbolic links as `Path::is_file` does.
+struct Entry {
+    path: PathBuf,
+    is_file: bool,
+    is_dir: bool,
+}
+
 /// Sorted directory entries; a missing folder is simply empty.
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
-        Err(_) => Vec::new(),
+fn sorted_entries(dir: &Path) -> Vec<Entry> {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
     };
-    v.sort();
-    v
+    let mut v: Vec<(std::ffi::OsString, Entry)> = rd
+        .filter_map(Result::ok)
+        .map(|e| {
+            let path = e.path();
+            // The type comes with the directory listing; only links need a `stat`.
+            let (is_file, is_dir) = match e.file_type() {
+                Ok(t) if !t.is_symlink() => (t.is_file(), t.is_dir()),
+                _ => (path.is_file(), path.is_dir()),
+            };
+            let entry = Entry {
+                path,
+                is_file,
+                is_dir,
+            };
+            (e.file_name(), entry)
+        })
+        .collect();
+    // Same parent, so paths sort as their names do; comparing names skips splitting every
+    // path into components at each comparison.
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    v.into_iter().map(|(_, e)| e).collect()
 }
 
 /// Hidden files and editor leftovers (`.swp`, `~`, `#…#`) are never content.
@@ -318,30 +347,45 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
         ));
         None
     };
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return unreadable(e, diags),
-    };
-    if meta.len() > MAX_FILE_BYTES {
+    let too_big = |len: u64, diags: &mut Diagnostics| -> Option<String> {
         diags.push(
             Diagnostic::error(
                 relp,
                 Pos::FILE,
                 format!(
                     "文件过大（{:.1} MB），超过单个记录文件 {} MB 的上限",
-                    meta.len() as f64 / 1048576.0,
+                    len as f64 / 1048576.0,
                     MAX_FILE_BYTES / 1048576
                 ),
             )
             .hint("一个文件只写一个小区或一篇案例；图片和附件请放到 files/ 文件夹"),
         );
-        return None;
-    }
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
+        None
+    };
+    // One open and one `fstat` per file. When the open fails, `stat` decides what to say,
+    // as it did when it came first: a file too big is reported as such even if unreadable.
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(open) => {
+            return match fs::metadata(path) {
+                Err(e) => unreadable(e, diags),
+                Ok(m) if m.len() > MAX_FILE_BYTES => too_big(m.len(), diags),
+                Ok(_) => unreadable(open, diags),
+            };
+        }
+    };
+    let len = match file.metadata() {
+        Ok(m) => m.len(),
         Err(e) => return unreadable(e, diags),
     };
-    if bytes.contains(&0) {
+    if len > MAX_FILE_BYTES {
+        return too_big(len, diags);
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
+        return unreadable(e, diags);
+    }
+    if memchr::memchr(0, &bytes).is_some() {
         diags.push(
             Diagnostic::error(relp, Pos::FILE, "这不是文本文件（含有二进制内容）")
                 .hint("记录文件必须是纯文本；Word、Excel 文件请放到 files/ 文件夹，或用 `jiayuan import` 导入表格"),
@@ -396,7 +440,7 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let s = rest?;
-        match s.find(['\n', '\r']) {
+        match memchr::memchr2(b'\n', b'\r', s.as_bytes()) {
             Some(i) => {
                 let eol = if s[i..].starts_with("\r\n") { 2 } else { 1 };
                 rest = Some(&s[i + eol..]);
@@ -412,6 +456,10 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// The first line longer than the limit: its 1-based number and length in bytes.
 fn long_line(text: &str) -> Option<(u32, usize)> {
+    // Nearly every file is shorter than one line may be.
+    if text.len() <= MAX_LINE_BYTES {
+        return None;
+    }
     lines(text)
         .enumerate()
         .find(|(_, l)| l.len() > MAX_LINE_BYTES)

@@ -17,16 +17,26 @@ pub fn check(text: &str, first_line: u32) -> Vec<Slip> {
     let mut in_block_scalar: Option<usize> = None;
     for (i, line) in super::lines(text).enumerate() {
         let line_no = first_line + i as u32;
-        let indent_chars: usize = line.chars().take_while(|c| *c == ' ').count();
+        // Spaces are one byte each, so bytes count characters here.
+        let indent_chars: usize = line.bytes().take_while(|b| *b == b' ').count();
         // Inside a `|` or `>` block the text is the author's prose: leave it alone.
         if let Some(block_indent) = in_block_scalar {
-            if line.trim().is_empty() || indent_chars > block_indent {
+            if indent_chars > block_indent || line.chars().all(char::is_whitespace) {
                 continue;
             }
             in_block_scalar = None;
         }
-        let lead: String = line.chars().take_while(|c| c.is_whitespace()).collect();
-        if let Some(col) = lead.chars().position(|c| c == '\u{3000}') {
+        // Character positions of the first ideographic space and tab in the leading
+        // whitespace; the former is reported first wherever both are.
+        let (mut ideographic, mut tab) = (None, None);
+        for (n, c) in line.chars().take_while(|c| c.is_whitespace()).enumerate() {
+            match c {
+                '\u{3000}' => _ = ideographic.get_or_insert(n),
+                '\t' => _ = tab.get_or_insert(n),
+                _ => {}
+            }
+        }
+        if let Some(col) = ideographic {
             slips.push(Slip {
                 pos: Pos::new(line_no, col as u32 + 1),
                 message: "行首用了全角空格（U+3000）缩进".into(),
@@ -34,7 +44,7 @@ pub fn check(text: &str, first_line: u32) -> Vec<Slip> {
             });
             continue;
         }
-        if let Some(col) = lead.chars().position(|c| c == '\t') {
+        if let Some(col) = tab {
             slips.push(Slip {
                 pos: Pos::new(line_no, col as u32 + 1),
                 message: "行首用了制表符（Tab）缩进".into(),
@@ -42,12 +52,20 @@ pub fn check(text: &str, first_line: u32) -> Vec<Slip> {
             });
             continue;
         }
-        let rest = line.trim_start().trim_start_matches("- ");
+        // `trim_start_matches("- ")`, without setting up a substring search per line.
+        let mut rest = line.trim_start();
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r;
+        }
         if rest.starts_with('#') {
             continue;
         }
         if let Some(slip) = full_width_colon(rest, line_no, line.len() - rest.len()) {
             slips.push(slip);
+        }
+        // Only a line with `|` or `>` somewhere can start a block.
+        if memchr::memchr2(b'|', b'>', rest.as_bytes()).is_none() {
+            continue;
         }
         let value = rest.split_once(": ").map(|(_, v)| v.trim()).unwrap_or("");
         if value.starts_with('|') || value.starts_with('>') {
