@@ -19,9 +19,9 @@ pub struct Checked {
 pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
     let mut diags = Diagnostics::default();
     let load_phase = crate::timings::phase("读取与校验");
-    let mut site = validate::validate(root, &load::load_site(root, &mut diags), &mut diags);
-    // One year at a time: a year's parsed trees are dropped as soon as its records are
-    // built, so memory holds one year of trees rather than the whole archive's.
+    let mut site = validate::validate(&load::load_site(root, &mut diags), &mut diags);
+    // One year at a time, and within a year each estate's tree is dropped as soon as its
+    // record is built (see `campaign_with_records`).
     for dir in load::campaign_dirs(root) {
         let files = load::load_campaign(root, &dir, &mut diags);
         site.campaigns

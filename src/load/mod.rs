@@ -28,7 +28,6 @@ pub struct Loaded {
     pub site: Option<YamlDoc>,
     pub calendar: Option<YamlDoc>,
     pub pages: Vec<MarkdownDoc>,
-    pub campaigns: Vec<CampaignFiles>,
 }
 
 /// A parsed YAML file. `path` is relative to the site root, for messages.
@@ -56,20 +55,12 @@ pub struct CampaignFiles {
     pub dir_name: String,
     pub campaign: Option<YamlDoc>,
     pub notice: Option<MarkdownDoc>,
-    pub estates: Vec<YamlDoc>,
-    pub experiences: Vec<MarkdownDoc>,
+    /// The estate and case-study files, found but not read yet: `read_yaml_files` and
+    /// `read_markdown_files` read them when their records can be built right away.
+    pub estates: Vec<PathBuf>,
+    pub experiences: Vec<PathBuf>,
     /// Files under `files/`, relative to the campaign folder, `/`-separated, sorted.
     pub files: Vec<String>,
-}
-
-/// Reads the whole content folder of the site at `root`. Every problem is pushed to
-/// `diags`; whatever could be read is returned so later stages can report more.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
-    let mut loaded = load_site(root, diags);
-    for dir in campaign_dirs(root) {
-        loaded.campaigns.push(load_campaign(root, &dir, diags));
-    }
-    loaded
 }
 
 /// The campaign folders under `content/campaigns/`, sorted.
@@ -82,8 +73,9 @@ pub fn campaign_dirs(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Everything of `load` but the campaign folders (`campaigns` is left empty), so that a
-/// caller can read and validate one year at a time.
+/// Everything but the campaign folders, which a caller reads one year at a time
+/// (`campaign_dirs`, `load_campaign`). Every problem is pushed to `diags`; whatever could
+/// be read is returned so later stages can report more.
 pub fn load_site(root: &Path, diags: &mut Diagnostics) -> Loaded {
     let content = root.join("content");
     let mut loaded = Loaded::default();
@@ -127,7 +119,8 @@ pub fn calendar_file(root: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
         .flatten()
 }
 
-/// Reads one campaign folder (one of `campaign_dirs`).
+/// Reads one campaign folder (one of `campaign_dirs`), except its estates and case
+/// studies, which are only listed.
 pub fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> CampaignFiles {
     let mut c = CampaignFiles {
         dir: rel(root, dir),
@@ -147,8 +140,8 @@ pub fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Campai
     if notice.is_file() {
         c.notice = read_markdown(root, &notice, diags);
     }
-    c.estates = read_yaml_dir(root, &dir.join("estates"), diags);
-    c.experiences = read_markdown_dir(root, &dir.join("experiences"), diags);
+    c.estates = record_files(root, &dir.join("estates"), &["yaml", "yml"], diags);
+    c.experiences = record_files(root, &dir.join("experiences"), &["md"], diags);
     let files = dir.join("files");
     if files.is_dir() {
         c.files = WalkDir::new(&files)
@@ -162,53 +155,63 @@ pub fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Campai
     c
 }
 
-fn read_yaml_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<YamlDoc> {
-    read_all(
-        root,
-        &record_files(root, dir, &["yaml", "yml"], diags),
-        diags,
-        read_yaml,
-    )
-}
-
 fn read_markdown_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<MarkdownDoc> {
-    read_all(
-        root,
-        &record_files(root, dir, &["md"], diags),
-        diags,
-        read_markdown,
-    )
+    let paths = record_files(root, dir, &["md"], diags);
+    read_markdown_files(root, &paths, diags, |doc, _| doc)
 }
 
-/// Reads files in parallel; documents and diagnostics keep the files' sorted order.
-fn read_all<T: Send>(
+/// Reads and parses YAML files in parallel and hands each document to `each` in the
+/// worker that read it, so that a caller can build its record and drop the tree at once
+/// rather than hold every tree of a year. Results and diagnostics (reading problems,
+/// then whatever `each` reports) keep the files' order; files that cannot be read or
+/// parsed give no result.
+pub fn read_yaml_files<T: Send>(
     root: &Path,
     paths: &[PathBuf],
     diags: &mut Diagnostics,
-    read: fn(&Path, &Path, &mut Diagnostics) -> Option<T>,
+    each: impl Fn(YamlDoc, &mut Diagnostics) -> T + Sync,
+) -> Vec<T> {
+    read_all(root, paths, diags, read_yaml, each)
+}
+
+/// `read_yaml_files` for Markdown files with front matter.
+pub fn read_markdown_files<T: Send>(
+    root: &Path,
+    paths: &[PathBuf],
+    diags: &mut Diagnostics,
+    each: impl Fn(MarkdownDoc, &mut Diagnostics) -> T + Sync,
+) -> Vec<T> {
+    read_all(root, paths, diags, read_markdown, each)
+}
+
+fn read_all<D, T: Send>(
+    root: &Path,
+    paths: &[PathBuf],
+    diags: &mut Diagnostics,
+    read: fn(&Path, &Path, &mut Diagnostics) -> Option<D>,
+    each: impl Fn(D, &mut Diagnostics) -> T + Sync,
 ) -> Vec<T> {
     let results: Vec<_> = paths
         .par_iter()
         .map(|p| {
             let mut d = Diagnostics::default();
-            (read(root, p, &mut d), d)
+            let out = read(root, p, &mut d).map(|doc| each(doc, &mut d));
+            (out, d)
         })
         .collect();
-    let mut docs = Vec::new();
-    for (doc, d) in results {
+    let mut out = Vec::with_capacity(results.len());
+    for (result, d) in results {
         diags.extend(d);
-        docs.extend(doc);
+        out.extend(result);
     }
-    docs
+    out
 }
 
 /// Record files of a folder, sorted; other files are reported and skipped.
 fn record_files(root: &Path, dir: &Path, exts: &[&str], diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for Entry {
-        path: p, is_file, ..
-    } in sorted_entries(dir)
-    {
+    for entry in sorted_entries(dir) {
+        let (p, is_file) = (entry.path, entry.is_file);
         if is_ignored(&p) {
             continue;
         }

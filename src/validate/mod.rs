@@ -14,13 +14,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::load::{CampaignFiles, Loaded};
+use crate::load::{self, CampaignFiles, Loaded};
 use crate::model::{Campaign, Site};
 use fields::Reader;
 
-/// Builds the model from everything that was loaded. Records with errors are left out of
-/// the model; their errors are in `diags`.
-pub fn validate(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) -> Site {
+/// Builds the model from the site-wide files (`load_site`); campaign years are added by
+/// `campaign_with_records`. Records with errors are left out of the model; their errors
+/// are in `diags`.
+pub fn validate(loaded: &Loaded, diags: &mut Diagnostics) -> Site {
     let mut site = Site::default();
     if let Some(doc) = &loaded.site {
         site.config = site::site_config(doc, diags);
@@ -40,23 +41,64 @@ pub fn validate(root: &Path, loaded: &Loaded, diags: &mut Diagnostics) -> Site {
     );
     site.pages
         .sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-
-    for files in &loaded.campaigns {
-        if let Some(c) = campaign_with_records(root, files, diags) {
-            site.campaigns.push(c);
-        }
-    }
-    site.campaigns.sort_by_key(|c| c.year);
     site
 }
 
 /// One campaign folder's records as the model, or `None` when its folder name or its
-/// `campaign.yaml` is unusable (the problems are in `diags`).
+/// `campaign.yaml` is unusable (the problems are in `diags`). Each estate is read, parsed
+/// and validated in one parallel task, so its tree is dropped as soon as its record is
+/// built.
 pub fn campaign_with_records(
     root: &Path,
     files: &CampaignFiles,
     diags: &mut Diagnostics,
 ) -> Option<Campaign> {
+    let campaign = campaign_settings(files, diags);
+    let Some(mut c) = campaign else {
+        // Without usable settings no record can be built, but every file is still read
+        // for its own reading and syntax errors.
+        load::read_yaml_files(root, &files.estates, diags, |_, _| ());
+        load::read_markdown_files(root, &files.experiences, diags, |_, _| ());
+        return None;
+    };
+    if let Some(doc) = &files.notice {
+        c.notice = campaign::notice(doc, diags);
+    }
+    c.files = files.files.clone();
+    let estates = load::read_yaml_files(root, &files.estates, diags, |doc, d| {
+        let estate = estate::estate(&doc, &c, root, d);
+        (doc.slug, doc.path, estate)
+    });
+    duplicate_slugs(
+        estates.iter().map(|(slug, path, _)| (slug, path)),
+        "小区",
+        diags,
+    );
+    c.estates = estates.into_iter().filter_map(|(_, _, e)| e).collect();
+    // Sorted (stably) before the case studies look their estate up by slug.
+    c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let docs = load::read_markdown_files(root, &files.experiences, diags, |doc, _| doc);
+    let results: Vec<_> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut d = Diagnostics::default();
+            (experience::experience(doc, &c, &mut d), d)
+        })
+        .collect();
+    let mut experiences = Vec::with_capacity(results.len());
+    for (x, d) in results {
+        diags.extend(d);
+        experiences.extend(x);
+    }
+    duplicate_slugs(docs.iter().map(|d| (&d.slug, &d.path)), "案例", diags);
+    c.experiences = experiences;
+    c.experiences.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Some(c)
+}
+
+/// The campaign settings, when the folder is named for a year and `campaign.yaml` is
+/// usable.
+fn campaign_settings(files: &CampaignFiles, diags: &mut Diagnostics) -> Option<Campaign> {
     if files.dir_name.len() != 4 || files.dir_name.parse::<i32>().is_err() {
         diags.push(
             Diagnostic::error(
@@ -68,42 +110,7 @@ pub fn campaign_with_records(
         );
         return None;
     }
-    let mut c = campaign::campaign(files, files.campaign.as_ref()?, diags)?;
-    if let Some(doc) = &files.notice {
-        c.notice = campaign::notice(doc, diags);
-    }
-    c.files = files.files.clone();
-    let results: Vec<_> = files
-        .estates
-        .par_iter()
-        .map(|doc| {
-            let mut d = Diagnostics::default();
-            (estate::estate(doc, &c, root, &mut d), d)
-        })
-        .collect();
-    for (e, d) in results {
-        diags.extend(d);
-        c.estates.extend(e);
-    }
-    duplicate_slugs(
-        files.estates.iter().map(|d| (&d.slug, &d.path)),
-        "小区",
-        diags,
-    );
-    // Sorted (stably) before the case studies look their estate up by slug.
-    c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let mut experiences = Vec::new();
-    for doc in &files.experiences {
-        experiences.extend(experience::experience(doc, &c, diags));
-    }
-    duplicate_slugs(
-        files.experiences.iter().map(|d| (&d.slug, &d.path)),
-        "案例",
-        diags,
-    );
-    c.experiences = experiences;
-    c.experiences.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Some(c)
+    campaign::campaign(files, files.campaign.as_ref()?, diags)
 }
 
 /// Two files whose slugs differ only by extension or letter case would overwrite each
