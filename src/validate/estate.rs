@@ -1,6 +1,5 @@
 //! Validates one estate record against its campaign: fields, county, scores, photos.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::diag::Diagnostics;
@@ -320,12 +319,18 @@ fn criteria_total(r: &mut Reader, s: &Fields, campaign: &Campaign) -> Option<Poi
     };
     let mut sum = 0i64;
     let mut ok = true;
-    let mut seen = BTreeSet::new();
+    // Which criteria this sheet scores, by their index in `criteria`.
+    let mut seen = vec![false; criteria.len()];
     for (key, value) in entries {
-        match criteria.iter().find(|c| c.key == key.name) {
-            Some(c) => {
-                seen.insert(c.key.as_str());
-                match r.points(value, &format!("评分项 `{}`（{}）", c.key, c.name), c.max) {
+        match criteria.iter().position(|c| c.key == key.name) {
+            Some(i) => {
+                let c = &criteria[i];
+                seen[i] = true;
+                match r.points(
+                    value,
+                    format_args!("评分项 `{}`（{}）", c.key, c.name),
+                    c.max,
+                ) {
                     Some(p) => sum += p.0,
                     None => ok = false,
                 }
@@ -351,21 +356,19 @@ fn criteria_total(r: &mut Reader, s: &Fields, campaign: &Campaign) -> Option<Poi
             }
         }
     }
-    for c in criteria {
-        if !seen.contains(c.key.as_str()) {
-            ok = false;
-            // A misspelt key already has an error that suggests this one.
-            let misspelt = entries.iter().any(|(k, _)| {
-                !criteria.iter().any(|c| c.key == k.name)
-                    && nearest(&k.name, criteria.iter().map(|c| c.key.as_str())) == Some(&c.key)
-            });
-            if !misspelt {
-                r.error(
-                    s.key_pos("criteria"),
-                    format!("这份评分表缺少评分项 `{}`（{}）的分值", c.key, c.name),
-                    format!("请补上 `{}: 分值`（满分 {}）", c.key, points_text(c.max)),
-                );
-            }
+    for (c, _) in criteria.iter().zip(&seen).filter(|(_, seen)| !**seen) {
+        ok = false;
+        // A misspelt key already has an error that suggests this one.
+        let misspelt = entries.iter().any(|(k, _)| {
+            !criteria.iter().any(|c| c.key == k.name)
+                && nearest(&k.name, criteria.iter().map(|c| c.key.as_str())) == Some(&c.key)
+        });
+        if !misspelt {
+            r.error(
+                s.key_pos("criteria"),
+                format!("这份评分表缺少评分项 `{}`（{}）的分值", c.key, c.name),
+                format!("请补上 `{}: 分值`（满分 {}）", c.key, points_text(c.max)),
+            );
         }
     }
     ok.then_some(Points(sum))

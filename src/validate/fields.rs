@@ -2,6 +2,7 @@
 //! problem: missing, empty, unknown (with the nearest known name), wrong type.
 
 use chrono::NaiveDate;
+use std::fmt;
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
@@ -48,10 +49,12 @@ impl<'n> Fields<'n> {
 
     /// `key`（label）, as every message names a field.
     pub fn name(&self, key: &str) -> String {
-        match self.label(key) {
-            "" => format!("`{key}`"),
-            l => format!("`{key}`（{l}）"),
-        }
+        self.lazy_name(key).to_string()
+    }
+
+    /// `name`, written out only if a message needs it.
+    fn lazy_name<'k>(&self, key: &'k str) -> FieldName<'k> {
+        FieldName(key, self.label(key))
     }
 
     /// Whether an unknown key of this mapping was reported as a likely misspelling of
@@ -70,6 +73,18 @@ impl<'n> Fields<'n> {
                 .map(|(k, _)| (k.name.clone(), k.pos))
                 .collect(),
         )
+    }
+}
+
+/// A field's key and label, as `Fields::name` writes them.
+struct FieldName<'k>(&'k str, &'static str);
+
+impl fmt::Display for FieldName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            "" => write!(f, "`{}`", self.0),
+            l => write!(f, "`{}`（{l}）", self.0),
+        }
     }
 }
 
@@ -208,19 +223,21 @@ impl<'a> Reader<'a> {
         range: std::ops::RangeInclusive<i64>,
     ) -> Option<i64> {
         let node = f.get(key)?;
-        self.integer_node(node, &f.name(key), range)
+        self.integer_node(node, f.lazy_name(key), range)
     }
 
+    /// `name` is only written out into an error message, so callers on the hot path pass
+    /// something that formats lazily rather than a `String` built for every value.
     pub fn integer_node(
         &mut self,
         node: &Node,
-        name: &str,
+        name: impl fmt::Display,
         range: std::ops::RangeInclusive<i64>,
     ) -> Option<i64> {
         let text = match &node.value {
             Value::Null => return None,
-            Value::Number(s) | Value::Str(s) => s.trim().to_string(),
-            _ => String::new(),
+            Value::Number(s) | Value::Str(s) => s.trim(),
+            _ => "",
         };
         match text.parse::<i64>() {
             Ok(v) if range.contains(&v) => Some(v),
@@ -236,17 +253,18 @@ impl<'a> Reader<'a> {
                 self.error(
                     node.pos,
                     format!("{name}应为整数，实际是 `{}`", node_text(node)),
-                    number_hint(&text),
+                    number_hint(text),
                 );
                 None
             }
         }
     }
 
-    /// Points with at most two decimals, between 0 and `max`.
-    pub fn points(&mut self, node: &Node, name: &str, max: Points) -> Option<Points> {
+    /// Points with at most two decimals, between 0 and `max`; `name` as for
+    /// `integer_node`.
+    pub fn points(&mut self, node: &Node, name: impl fmt::Display, max: Points) -> Option<Points> {
         let text = match &node.value {
-            Value::Number(s) | Value::Str(s) => s.trim().to_string(),
+            Value::Number(s) | Value::Str(s) => s.trim(),
             Value::Null => {
                 self.error(
                     node.pos,
@@ -255,14 +273,14 @@ impl<'a> Reader<'a> {
                 );
                 return None;
             }
-            _ => String::new(),
+            _ => "",
         };
         // A negative score is a number, just out of range.
         let negative = text
             .strip_prefix('-')
             .and_then(parse_points)
             .is_some_and(|p| p.0 > 0);
-        match parse_points(&text) {
+        match parse_points(text) {
             Some(p) if p <= max => Some(p),
             Some(_) => {
                 self.error(
@@ -280,7 +298,7 @@ impl<'a> Reader<'a> {
                 );
                 None
             }
-            None if too_many_decimals(&text) => {
+            None if too_many_decimals(text) => {
                 self.error(
                     node.pos,
                     format!("{name}的分值 {text} 超过两位小数"),
@@ -292,7 +310,7 @@ impl<'a> Reader<'a> {
                 self.error(
                     node.pos,
                     format!("{name}的分值 `{}` 不是有效数字", node_text(node)),
-                    number_hint(&text),
+                    number_hint(text),
                 );
                 None
             }
