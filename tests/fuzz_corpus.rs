@@ -30,6 +30,11 @@ fn yaml_parse() {
 }
 
 #[test]
+fn yaml_paths() {
+    replay("yaml_paths", props::yaml_paths);
+}
+
+#[test]
 fn frontmatter() {
     replay("frontmatter", props::frontmatter);
 }

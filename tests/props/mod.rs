@@ -45,6 +45,22 @@ pub fn yaml_parse(data: &[u8]) {
     }
 }
 
+/// The two ways to the YAML tree agree: wherever the fast path straight from parser
+/// events gives a tree, serde-saphyr (the reference) gives the same one, positions and
+/// scalar types included; and `parse` always gives what the reference gives.
+pub fn yaml_paths(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for offset in [0, 3] {
+        let reference = yaml::parse_reference(text, offset);
+        if let Some(node) = yaml::parse_events(text, offset) {
+            assert_eq!(Ok(&node), reference.as_ref(), "event path differs");
+        }
+        assert_eq!(yaml::parse(text, offset), reference);
+    }
+}
+
 /// The front-matter splitter: the parts it returns are exactly the file's pieces, and
 /// its line numbers are the file's.
 pub fn frontmatter(data: &[u8]) {
