@@ -228,11 +228,15 @@ enum Plain {
 /// details not reproduced here (exponents, underscores, `0x`/`0o`/`0b`, `.inf`, `.nan`,
 /// a lone sign, very long digit strings).
 fn plain(v: &str) -> Option<Plain> {
-    match v {
-        "" | "~" | "null" | "Null" | "NULL" => return Some(Plain::Null),
-        "true" | "True" | "TRUE" => return Some(Plain::Bool(true)),
-        "false" | "False" | "FALSE" => return Some(Plain::Bool(false)),
-        _ => {}
+    // Only these first bytes can begin a null or a boolean; most scalars are words and
+    // Chinese text, which skip the comparisons.
+    if let None | Some(b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F') = v.as_bytes().first() {
+        match v {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Plain::Null),
+            "true" | "True" | "TRUE" => return Some(Plain::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Plain::Bool(false)),
+            _ => {}
+        }
     }
     // serde-saphyr trims these before reading a number; a plain scalar never has them at
     // its ends, but if it did, its reading would no longer be this function's.
