@@ -281,8 +281,9 @@ pub fn is_ignored(path: &Path) -> bool {
 
 fn read_yaml(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
     let relp = rel(root, path);
-    let text = read_text(&relp, path, diags)?;
-    let node = parse_yaml(&relp, &text, 0, diags)?;
+    let node = read_text(&relp, path, diags, |text, diags| {
+        parse_yaml(&relp, text, 0, diags)
+    })??;
     Some(YamlDoc {
         slug: file_stem(path),
         path: relp,
@@ -292,34 +293,37 @@ fn read_yaml(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<YamlDo
 
 fn read_markdown(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<MarkdownDoc> {
     let relp = rel(root, path);
-    let text = read_text(&relp, path, diags)?;
-    let split = match frontmatter::split(&text) {
-        Ok(s) => s,
-        Err(frontmatter::SplitError::Missing) => {
-            diags.push(
-                Diagnostic::error(&relp, Pos::new(1, 1), "文件开头缺少信息块（front matter）")
-                    .hint("文件第一行应为 `---`，接着写 title 等字段，再用一行 `---` 结束，然后才是正文"),
-            );
-            return None;
-        }
-        Err(frontmatter::SplitError::Unclosed) => {
-            diags.push(
-                Diagnostic::error(&relp, Pos::new(1, 1), "信息块没有结束标记")
-                    .hint("在字段之后、正文之前加一行 `---`"),
-            );
-            return None;
-        }
-    };
-    let offset = split.front_first_line - 1;
-    let front = parse_yaml(&relp, split.front, offset, diags)?;
+    let (front, body) = read_text(&relp, path, diags, |text, diags| {
+        let split = match frontmatter::split(text) {
+            Ok(s) => s,
+            Err(frontmatter::SplitError::Missing) => {
+                diags.push(
+                    Diagnostic::error(&relp, Pos::new(1, 1), "文件开头缺少信息块（front matter）")
+                        .hint("文件第一行应为 `---`，接着写 title 等字段，再用一行 `---` 结束，然后才是正文"),
+                );
+                return None;
+            }
+            Err(frontmatter::SplitError::Unclosed) => {
+                diags.push(
+                    Diagnostic::error(&relp, Pos::new(1, 1), "信息块没有结束标记")
+                        .hint("在字段之后、正文之前加一行 `---`"),
+                );
+                return None;
+            }
+        };
+        let offset = split.front_first_line - 1;
+        let front = parse_yaml(&relp, split.front, offset, diags)?;
+        let body = Markdown {
+            text: split.body.to_string(),
+            first_line: split.body_first_line,
+        };
+        Some((front, body))
+    })??;
     Some(MarkdownDoc {
         slug: file_stem(path),
         path: relp,
         front,
-        body: Markdown {
-            text: split.body.to_string(),
-            first_line: split.body_first_line,
-        },
+        body,
     })
 }
 
@@ -340,9 +344,33 @@ fn parse_yaml(relp: &Path, text: &str, line_offset: u32, diags: &mut Diagnostics
     }
 }
 
-/// Reads a file as UTF-8 text within the size limit.
-fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let unreadable = |e: std::io::Error, diags: &mut Diagnostics| -> Option<String> {
+thread_local! {
+    /// Each worker reads every file into the same buffer: no file's text outlives its
+    /// parse (trees and bodies own their strings), and a fresh multi-kilobyte allocation
+    /// per file cost more in malloc than the reading itself.
+    static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads a file as UTF-8 text within the size limit and hands it to `use_text`.
+fn read_text<R>(
+    relp: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+    use_text: impl FnOnce(&str, &mut Diagnostics) -> R,
+) -> Option<R> {
+    TEXT.with_borrow_mut(|bytes| {
+        let text = read_into(relp, path, bytes, diags)?;
+        Some(use_text(text, diags))
+    })
+}
+
+fn read_into<'b>(
+    relp: &Path,
+    path: &Path,
+    bytes: &'b mut Vec<u8>,
+    diags: &mut Diagnostics,
+) -> Option<&'b str> {
+    let unreadable = |e: std::io::Error, diags: &mut Diagnostics| -> Option<&str> {
         diags.push(Diagnostic::error(
             relp,
             Pos::FILE,
@@ -350,7 +378,7 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
         ));
         None
     };
-    let too_big = |len: u64, diags: &mut Diagnostics| -> Option<String> {
+    let too_big = |len: u64, diags: &mut Diagnostics| -> Option<&str> {
         diags.push(
             Diagnostic::error(
                 relp,
@@ -384,20 +412,21 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
     if len > MAX_FILE_BYTES {
         return too_big(len, diags);
     }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
+    bytes.clear();
+    bytes.reserve(len as usize + 1);
+    if let Err(e) = std::io::Read::read_to_end(&mut file, bytes) {
         return unreadable(e, diags);
     }
-    if memchr::memchr(0, &bytes).is_some() {
+    if memchr::memchr(0, bytes).is_some() {
         diags.push(
             Diagnostic::error(relp, Pos::FILE, "这不是文本文件（含有二进制内容）")
                 .hint("记录文件必须是纯文本；Word、Excel 文件请放到 files/ 文件夹，或用 `jiayuan import` 导入表格"),
         );
         return None;
     }
-    match String::from_utf8(bytes) {
+    match std::str::from_utf8(bytes) {
         Ok(s) => {
-            match long_line(&s) {
+            match long_line(s) {
                 None => Some(s),
                 Some((line, len)) => {
                     diags.push(
@@ -417,7 +446,7 @@ fn read_text(relp: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
             }
         }
         Err(e) => {
-            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let upto = &bytes[..e.valid_up_to()];
             let text = String::from_utf8_lossy(upto);
             // A stand-in for the first bad byte, so that it is counted on its own line.
             let probe = format!("{text}?");
