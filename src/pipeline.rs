@@ -1,6 +1,7 @@
 //! The pipeline in one place: load → validate → derive (→ render → write, in `build`).
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::path::Path;
 
 use crate::derive::{self, Facts};
@@ -20,12 +21,21 @@ pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
     let mut diags = Diagnostics::default();
     let load_phase = crate::timings::phase("读取与校验");
     let mut site = validate::validate(&load::load_site(root, &mut diags), &mut diags);
-    // One year at a time, and within a year each estate's tree is dropped as soon as its
-    // record is built (see `campaign_with_records`).
-    for dir in load::campaign_dirs(root) {
-        let files = load::load_campaign(root, &dir, &mut diags);
-        site.campaigns
-            .extend(validate::campaign_with_records(root, &files, &mut diags));
+    // Years are independent, so they run side by side: one year's sequential steps
+    // (listing its folders, reading its settings, sorting its records) overlap another's
+    // parallel reading. Each estate's tree is dropped as soon as its record is built (see
+    // `campaign_with_records`), so memory holds records, not trees.
+    let years: Vec<_> = load::campaign_dirs(root)
+        .par_iter()
+        .map(|dir| {
+            let mut d = Diagnostics::default();
+            let files = load::load_campaign(root, dir, &mut d);
+            (validate::campaign_with_records(root, &files, &mut d), d)
+        })
+        .collect();
+    for (campaign, d) in years {
+        diags.extend(d);
+        site.campaigns.extend(campaign);
     }
     site.campaigns.sort_by_key(|c| c.year);
     drop(load_phase);
