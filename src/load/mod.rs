@@ -395,7 +395,7 @@ fn read_into<'b>(
     };
     // One open and one `fstat` per file. When the open fails, `stat` decides what to say,
     // as it did when it came first: a file too big is reported as such even if unreadable.
-    let mut file = match fs::File::open(path) {
+    let file = match fs::File::open(path) {
         Ok(f) => f,
         Err(open) => {
             return match fs::metadata(path) {
@@ -414,7 +414,9 @@ fn read_into<'b>(
     }
     bytes.clear();
     bytes.reserve(len as usize + 1);
-    if let Err(e) = std::io::Read::read_to_end(&mut file, bytes) {
+    // `File::read_to_end` would ask the kernel for the size and the position again (a
+    // statx and an lseek per file); through `Take` it just fills the room reserved above.
+    if let Err(e) = std::io::Read::read_to_end(&mut std::io::Read::take(&file, u64::MAX), bytes) {
         return unreadable(e, diags);
     }
     if memchr::memchr(0, bytes).is_some() {
