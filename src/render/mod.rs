@@ -60,6 +60,8 @@ pub fn render(
         .unwrap_or_else(Value::none);
     let engine = engine::Engine::new(&theme, site_value).map_err(|e| vec![e])?;
     let jobs = pages::jobs(&view, &root_value, &urls);
+    let sitemap = feed::sitemap(&jobs, &urls);
+    let page_count = jobs.len();
     let mut attachments = view.files.clone();
     attachments.sort();
     attachments.dedup();
@@ -71,6 +73,7 @@ pub fn render(
     files.extend(theme.statics().map(|(rel, _)| format!("static/{rel}")));
     files.extend(site.campaigns.iter().flat_map(|c| summary_paths(c.year)));
     files.extend(attachments.iter().map(|(_, out)| out.clone()));
+    let targets = links::Targets::new(files, &urls.base);
 
     drop(prepare);
     let _render = phase("渲染与写入");
@@ -83,35 +86,13 @@ pub fn render(
     };
     // The pages on both cores; the feed, exports and copied files beside them.
     let (link_errors, search_count) = rayon::join(
-        || {
-            let _pages = phase("页面");
-            jobs.par_iter()
-                .flat_map_iter(|job| {
-                    let mut broken = Vec::new();
-                    match engine.render(job.template, &job.ctx) {
-                        Ok(html) => {
-                            put(&job.out, html.as_bytes());
-                            links::check_page(
-                                &job.out,
-                                &html,
-                                &files,
-                                &urls.origin,
-                                &urls.base,
-                                &mut broken,
-                            );
-                        }
-                        Err(e) => {
-                            fail(engine::describe(&e, Some(&job.out), job.content.as_deref()));
-                        }
-                    }
-                    broken
-                })
-                .collect::<Vec<String>>()
-        },
+        || render_pages(jobs, &engine, &targets, &urls, &put, &fail),
         || {
             let side = phase("订阅、汇总表与附件");
             put(urls::path::FEED, feed::atom(&view, &urls).as_bytes());
-            put(urls::path::SITEMAP, feed::sitemap(&jobs, &urls).as_bytes());
+            // The pages hold what they need of the view as tera values.
+            drop(view);
+            put(urls::path::SITEMAP, sitemap.as_bytes());
             put("robots.txt", feed::robots(&urls).as_bytes());
             for (rel, bytes) in theme.statics() {
                 put(&format!("static/{rel}"), bytes);
@@ -150,9 +131,42 @@ pub fn render(
         return Err(errors);
     }
     Ok(Written {
-        pages: jobs.len(),
-        files: files.len() + search_count,
+        pages: page_count,
+        files: targets.len() + search_count,
     })
+}
+
+/// Renders, writes and link-checks every page on all cores; returns the broken links. Each
+/// job is dropped once its page is written, and its context lives only while it renders.
+fn render_pages(
+    jobs: Vec<pages::Job>,
+    engine: &engine::Engine,
+    targets: &links::Targets,
+    urls: &Urls,
+    put: &(dyn Fn(&str, &[u8]) + Sync),
+    fail: &(dyn Fn(String) + Sync),
+) -> Vec<String> {
+    let _pages = crate::timings::phase("页面");
+    jobs.into_par_iter()
+        .flat_map_iter(|job| {
+            let mut broken = Vec::new();
+            match engine.render(job.template, &job.context()) {
+                Ok(html) => {
+                    put(&job.out, html.as_bytes());
+                    links::check_page(
+                        &job.out,
+                        &html,
+                        targets,
+                        &urls.origin,
+                        &urls.base,
+                        &mut broken,
+                    );
+                }
+                Err(e) => fail(engine::describe(&e, Some(&job.out), job.content.as_deref())),
+            }
+            broken
+        })
+        .collect()
 }
 
 /// Reads a campaign file to publish. Its real place must be inside `content/`: a `files/`

@@ -12,12 +12,27 @@ pub struct Job {
     /// Output path relative to the output folder.
     pub out: String,
     pub template: &'static str,
-    pub ctx: Context,
+    meta: Meta,
+    /// Parts of the converted view, shared with every other page that shows them.
+    data: Vec<(&'static str, Value)>,
     /// The content file the page shows, for error messages.
     pub content: Option<String>,
     /// Listed in sitemap.xml (every page but 404).
     pub listed: bool,
     pub url: String,
+}
+
+impl Job {
+    /// The page's tera context, made only when the page is rendered: sixteen thousand
+    /// contexts waiting in the list would hold their `page` maps all at once.
+    pub fn context(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("page", &self.meta);
+        for (k, v) in &self.data {
+            ctx.insert_value(*k, v.clone());
+        }
+        ctx
+    }
 }
 
 /// What base.html needs to know about the page itself.
@@ -78,15 +93,11 @@ impl Pages<'_> {
             url: url.clone(),
             ..meta
         };
-        let mut ctx = Context::new();
-        ctx.insert("page", &meta);
-        for (k, v) in data {
-            ctx.insert_value(k, v);
-        }
         self.jobs.push(Job {
             out: output_file(&site_path),
             template,
-            ctx,
+            meta,
+            data,
             content,
             listed: template != "404.html",
             url,

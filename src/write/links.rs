@@ -4,6 +4,46 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
+
+/// Every file a build writes, and every link that names one of them plainly
+/// (`/mhjy/2025/estates/a/`, `/mhjy/static/site.css`). Nearly every link on a page is one
+/// of those, so it is checked with one hash lookup; the rest go through `resolve`.
+pub struct Targets {
+    files: HashSet<String>,
+    plain: FxHashSet<String>,
+}
+
+impl Targets {
+    pub fn new(files: HashSet<String>, base: &str) -> Targets {
+        let mut plain = FxHashSet::default();
+        let mut add = |link: String| {
+            // Only the links the general check would accept at its first step.
+            if plain_site_path(&link, base).is_some() {
+                plain.insert(link);
+            }
+        };
+        for f in &files {
+            add(format!("{base}{f}"));
+            if let Some(dir) = f.strip_suffix("index.html")
+                && (dir.is_empty() || dir.ends_with('/'))
+            {
+                add(format!("{base}{dir}"));
+            }
+        }
+        Targets { files, plain }
+    }
+
+    /// How many files the build writes.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
 /// Every `href="…"` and `src="…"` value in an HTML page (the templates and the Markdown
 /// renderer always quote attributes with `"`).
 pub fn extract(html: &str) -> Vec<String> {
@@ -12,33 +52,39 @@ pub fn extract(html: &str) -> Vec<String> {
     out
 }
 
-/// Calls `f` with every `href="…"` and `src="…"` value, `&amp;` decoded. One pass over the
-/// page; each attribute name is matched only after the end of its previous value, exactly
-/// as if each were searched for on its own.
+/// Calls `f` with every `href="…"` and `src="…"` value in the order they appear, `&amp;`
+/// decoded. Each attribute is searched for on its own, a match counting only after the end
+/// of the previous value of the same attribute.
 fn for_each_link(html: &str, mut f: impl FnMut(Cow<'_, str>)) {
-    const ATTRS: [&[u8]; 2] = [b" href", b" src"];
+    const ATTRS: [&[u8]; 2] = [b" href=\"", b" src=\""];
     let bytes = html.as_bytes();
-    // Per attribute name, where its next match may start.
+    let mut found = ATTRS.map(|name| memchr::memmem::find_iter(bytes, name));
+    let mut next: [Option<usize>; 2] = [found[0].next(), found[1].next()];
+    // Per attribute, where its next match may start.
     let mut from = [0usize; 2];
-    let mut at = 0;
-    while let Some(i) = memchr::memmem::find(&bytes[at..], b"=\"").map(|i| at + i) {
-        at = i + 2;
-        for (k, name) in ATTRS.iter().enumerate() {
-            let Some(start) = i.checked_sub(name.len()) else {
-                continue;
-            };
-            if start < from[k] || &bytes[start..i] != *name {
-                continue;
-            }
-            if let Some(len) = memchr::memchr(b'"', &bytes[at..]) {
-                let value = &html[at..at + len];
-                f(if value.contains("&amp;") {
+    loop {
+        let k = match next {
+            [Some(a), Some(b)] => usize::from(b < a),
+            [Some(_), None] => 0,
+            [None, Some(_)] => 1,
+            [None, None] => return,
+        };
+        let Some(start) = next[k] else { return };
+        next[k] = found[k].next();
+        if start < from[k] {
+            continue;
+        }
+        let at = start + ATTRS[k].len();
+        if let Some(len) = memchr::memchr(b'"', &bytes[at..]) {
+            let value = &html[at..at + len];
+            f(
+                if value.as_bytes().contains(&b'&') && value.contains("&amp;") {
                     Cow::Owned(value.replace("&amp;", "&"))
                 } else {
                     Cow::Borrowed(value)
-                });
-                from[k] = at + len;
-            }
+                },
+            );
+            from[k] = at + len;
         }
     }
 }
@@ -144,13 +190,16 @@ pub fn check(
 pub fn check_page(
     page: &str,
     html: &str,
-    files: &HashSet<String>,
+    targets: &Targets,
     origin: &str,
     base: &str,
     errors: &mut Vec<String>,
 ) {
     for_each_link(html, |link| {
-        if let Some(why) = broken(&link, page, files, origin, base) {
+        if targets.plain.contains(link.as_ref()) {
+            return;
+        }
+        if let Some(why) = broken(&link, page, &targets.files, origin, base) {
             errors.push(message(page, &link, &why));
         }
     });
