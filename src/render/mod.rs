@@ -148,14 +148,14 @@ fn render_pages(
 ) -> Vec<String> {
     let _pages = crate::timings::phase("页面");
     jobs.into_par_iter()
-        .flat_map_iter(|job| {
+        .map_init(Vec::new, |html, job| {
             let mut broken = Vec::new();
-            match engine.render(job.template, &job.context()) {
-                Ok(html) => {
-                    put(&job.out, html.as_bytes());
+            match engine.render_into(job.template, &job.context(), html) {
+                Ok(()) => {
+                    put(&job.out, html);
                     links::check_page(
                         &job.out,
-                        &html,
+                        html,
                         targets,
                         &urls.origin,
                         &urls.base,
@@ -166,6 +166,7 @@ fn render_pages(
             }
             broken
         })
+        .flatten_iter()
         .collect()
 }
 

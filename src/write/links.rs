@@ -48,16 +48,15 @@ impl Targets {
 /// renderer always quote attributes with `"`).
 pub fn extract(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_link(html, |link| out.push(link.into_owned()));
+    for_each_link(html.as_bytes(), |link| out.push(link.into_owned()));
     out
 }
 
 /// Calls `f` with every `href="…"` and `src="…"` value in the order they appear, `&amp;`
 /// decoded. Each attribute is searched for on its own, a match counting only after the end
 /// of the previous value of the same attribute.
-fn for_each_link(html: &str, mut f: impl FnMut(Cow<'_, str>)) {
+fn for_each_link(bytes: &[u8], mut f: impl FnMut(Cow<'_, str>)) {
     const ATTRS: [&[u8]; 2] = [b" href=\"", b" src=\""];
-    let bytes = html.as_bytes();
     let mut found = ATTRS.map(|name| memchr::memmem::find_iter(bytes, name));
     let mut next: [Option<usize>; 2] = [found[0].next(), found[1].next()];
     // Per attribute, where its next match may start.
@@ -76,14 +75,15 @@ fn for_each_link(html: &str, mut f: impl FnMut(Cow<'_, str>)) {
         }
         let at = start + ATTRS[k].len();
         if let Some(len) = memchr::memchr(b'"', &bytes[at..]) {
-            let value = &html[at..at + len];
-            f(
-                if value.as_bytes().contains(&b'&') && value.contains("&amp;") {
-                    Cow::Owned(value.replace("&amp;", "&"))
-                } else {
-                    Cow::Borrowed(value)
-                },
-            );
+            // Always whole characters: the value lies between two ASCII quotes.
+            let value = &bytes[at..at + len];
+            let value = std::str::from_utf8(value)
+                .map_or_else(|_| String::from_utf8_lossy(value), Cow::Borrowed);
+            f(if value.contains('&') && value.contains("&amp;") {
+                Cow::Owned(value.replace("&amp;", "&"))
+            } else {
+                value
+            });
             from[k] = at + len;
         }
     }
@@ -189,7 +189,7 @@ pub fn check(
 /// Pages are checked as they are rendered, against the list of every file the build writes.
 pub fn check_page(
     page: &str,
-    html: &str,
+    html: &[u8],
     targets: &Targets,
     origin: &str,
     base: &str,
