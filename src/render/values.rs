@@ -1,8 +1,9 @@
-//! The view as tera values, converted once per build. An estate's row or a case's card is
-//! listed many times (the year's table, its ranking, its county, a tag, the home page…);
-//! each is converted once and shared, since tera values are reference-counted, and an
-//! estate's or case's own record starts from its row's or card's fields. The result has
-//! the same shape as serialising the view field by field (a test checks this).
+//! The view as tera values, converted once per build. Each estate and each case study
+//! becomes one value, its full record, and every listing of it (the year's table, its
+//! ranking, its county, a tag, the home page…) shares that value, since tera values are
+//! reference-counted: a listing's row or card sees the record's other fields too, and ten
+//! thousand estates are held once rather than as a row and a record each. Each record has
+//! the same fields as serialising it from the view (a test checks this).
 
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ use tera::{Map, Value, value::Key};
 
 use super::view::{CampaignView, CaseCard, CaseView, EstateRow, EstateView, View};
 
-/// Converted case cards by (year, slug).
+/// Converted case studies by (year, slug).
 type Cards<'v> = HashMap<(i32, &'v str), Value>;
 
 /// The whole view: `site`, `campaigns`, `pages`, `cases` and `tags`.
@@ -23,12 +24,7 @@ pub fn convert(view: &View) -> Value {
         .flat_map(|c| &c.cases)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|x| {
-            (
-                (x.card.year, x.card.slug),
-                Value::from_serializable(&x.card),
-            )
-        })
+        .map(|x| ((x.card.year, x.card.slug), case(x)))
         .collect();
     let tags = view
         .tags
@@ -51,13 +47,14 @@ pub fn convert(view: &View) -> Value {
 }
 
 fn campaign(c: &CampaignView, cards: &Cards) -> Value {
-    // `table` lists every estate once; the other listings and the records reuse its rows.
-    let rows: HashMap<&str, Value> = c
-        .table
-        .par_iter()
-        .map(|r| (r.slug, Value::from_serializable(r)))
+    let estates: Vec<Value> = c.estates.par_iter().map(|e| estate(e, cards)).collect();
+    let records: HashMap<&str, &Value> = c
+        .estates
+        .iter()
+        .zip(&estates)
+        .map(|(e, v)| (e.row.slug, v))
         .collect();
-    let row_list = |list: &[EstateRow]| shared(list, |r| rows.get(r.slug));
+    let row_list = |list: &[EstateRow]| shared(list, |r| records.get(r.slug).copied());
     let counties = c
         .counties
         .iter()
@@ -71,12 +68,7 @@ fn campaign(c: &CampaignView, cards: &Cards) -> Value {
             )
         })
         .collect::<Vec<_>>();
-    let estates: Vec<Value> = c
-        .estates
-        .par_iter()
-        .map(|e| estate(e, rows.get(e.row.slug), cards))
-        .collect();
-    let cases: Vec<Value> = c.cases.par_iter().map(|x| case(x, cards)).collect();
+    let cases = shared(&c.cases, |x| cards.get(&(x.card.year, x.card.slug)));
     with(
         c,
         [
@@ -86,32 +78,23 @@ fn campaign(c: &CampaignView, cards: &Cards) -> Value {
             ("named", row_list(&c.named)),
             ("forwarded", row_list(&c.forwarded)),
             ("counties", Value::from(counties)),
+            ("cases", cases),
             ("estates", Value::from(estates)),
-            ("cases", Value::from(cases)),
         ],
     )
 }
 
-/// An estate's record: its row's fields (their strings shared), its detail and its cards.
-fn estate(e: &EstateView, row: Option<&Value>, cards: &Cards) -> Value {
-    let mut map = row
-        .and_then(Value::as_map)
-        .cloned()
-        .unwrap_or_else(|| as_map(&e.row));
+/// An estate's record: its row, its detail and its case studies, one flat map.
+fn estate(e: &EstateView, cards: &Cards) -> Value {
+    let mut map = as_map(&e.row);
     map.extend(as_map(&e.detail));
     map.insert(Key::Str("cases"), card_list(cards, &e.cases));
     Value::from(map)
 }
 
-/// A case study's record: its card's fields and its text.
-fn case(x: &CaseView, cards: &Cards) -> Value {
-    let mut map = cards
-        .get(&(x.card.year, x.card.slug))
-        .and_then(Value::as_map)
-        .cloned()
-        .unwrap_or_else(|| as_map(&x.card));
-    map.insert(Key::Str("body"), Value::from_serializable(&x.body));
-    Value::from(map)
+/// A case study's record: its card and its text.
+fn case(x: &CaseView) -> Value {
+    Value::from_serializable(x)
 }
 
 fn card_list(cards: &Cards, list: &[CaseCard]) -> Value {
@@ -152,8 +135,16 @@ mod tests {
     use super::*;
     use crate::render::{urls::Urls, view};
 
-    // Shared rows and cards give every record exactly what serialising it field by field
-    // gives, so templates see the same values either way.
+    /// Every field `item` serialises to is in `value`, the same.
+    fn has_fields(value: &Value, item: &impl Serialize) {
+        let map = value.as_map().expect("a map");
+        for (key, field) in as_map(item) {
+            assert_eq!(map.get(&key), Some(&field), "{key:?}");
+        }
+    }
+
+    // Each record is its view serialised field by field, and every listing of it has
+    // at least the listed row's or card's fields, so templates see what they saw.
     #[test]
     fn records_match_their_serialisation() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -162,31 +153,36 @@ mod tests {
         let urls = Urls::new("https://example.gov.cn/mhjy/");
         let view = view::build(&checked.site, &checked.facts, &urls);
         let root_value = convert(&view);
+        let at = |p: String| root_value.get_from_path(&p).cloned().unwrap();
         let mut records = 0;
         for (ci, c) in view.campaigns.iter().enumerate() {
-            let at = |p: String| root_value.get_from_path(&p).cloned().unwrap();
             for (i, e) in c.estates.iter().enumerate() {
-                let mut expected = as_map(e);
-                expected.insert(Key::Str("cases"), Value::from_serializable(&e.cases));
-                assert_eq!(
-                    at(format!("campaigns.{ci}.estates.{i}")),
-                    Value::from(expected)
-                );
+                let record = at(format!("campaigns.{ci}.estates.{i}"));
+                let mut fields = record.as_map().unwrap().clone();
+                let cases = fields.remove(&Key::Str("cases")).unwrap();
+                assert_eq!(Value::from(fields), Value::from(as_map(e)));
+                assert_eq!(cases.len(), Some(e.cases.len()));
+                for (j, card) in e.cases.iter().enumerate() {
+                    has_fields(&cases.as_array().unwrap()[j], card);
+                }
                 records += 1;
             }
             for (j, x) in c.cases.iter().enumerate() {
-                assert_eq!(
-                    at(format!("campaigns.{ci}.cases.{j}")),
-                    Value::from_serializable(x)
-                );
+                let record = at(format!("campaigns.{ci}.cases.{j}"));
+                assert_eq!(record, Value::from_serializable(x));
                 records += 1;
             }
             for (k, r) in c.table.iter().enumerate() {
-                assert_eq!(
-                    at(format!("campaigns.{ci}.table.{k}")),
-                    Value::from_serializable(r)
-                );
+                has_fields(&at(format!("campaigns.{ci}.table.{k}")), r);
             }
+            for (k, county) in c.counties.iter().enumerate() {
+                for (j, card) in county.cases.iter().enumerate() {
+                    has_fields(&at(format!("campaigns.{ci}.counties.{k}.cases.{j}")), card);
+                }
+            }
+        }
+        for (j, card) in view.cases.iter().enumerate() {
+            has_fields(&at(format!("cases.{j}")), card);
         }
         assert!(records > 10, "the example has estates and case studies");
     }
