@@ -37,13 +37,21 @@ impl Engine {
     }
 }
 
-/// The same escaping as tera's own `escape_html` (`& < > " '`), but the text between those
-/// characters is written in one piece rather than byte by byte: escaping was about 40% of
-/// the time spent rendering a page.
+/// The same escaping as tera's own `escape_html` (`& < > " '`), but faster: most values
+/// have nothing to escape and are written whole after one vectorised search, and the text
+/// between escaped characters is written in one piece rather than byte by byte. Escaping
+/// was about 40% of the time spent rendering a page.
 fn escape_html(input: &str, out: &mut dyn Write) -> io::Result<()> {
     let bytes = input.as_bytes();
+    let first = memchr::memchr3(b'&', b'<', b'>', bytes)
+        .into_iter()
+        .chain(memchr::memchr2(b'"', b'\'', bytes))
+        .min();
+    let Some(first) = first else {
+        return out.write_all(bytes);
+    };
     let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
+    for (i, b) in bytes.iter().enumerate().skip(first) {
         let entity: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
@@ -135,6 +143,9 @@ mod tests {
             "<script>alert('x')</script>",
             "末尾&",
             "&amp; already",
+            "只有'一个",
+            "\"开头",
+            "结尾>",
         ] {
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             escape_html(text, &mut ours).unwrap();

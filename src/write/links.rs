@@ -196,7 +196,16 @@ pub fn check_page(
     errors: &mut Vec<String>,
 ) {
     for_each_link(html, |link| {
-        if targets.plain.contains(link.as_ref()) {
+        // A fragment on the same page (a table of contents, a footnote) is not internal.
+        if link.starts_with('#') {
+            return;
+        }
+        // The canonical link is absolute: under the site's origin it is the plain link.
+        let own = match link.strip_prefix(origin) {
+            Some(rest) if !origin.is_empty() => rest,
+            _ => &link,
+        };
+        if targets.plain.contains(own) {
             return;
         }
         if let Some(why) = broken(&link, page, &targets.files, origin, base) {
@@ -278,6 +287,38 @@ mod tests {
         assert_eq!(r("https://other.example/"), None);
         assert_eq!(r("#top"), None);
         assert_eq!(r("mailto:a@b"), None);
+    }
+
+    // Plain, canonical and fragment links pass the quick way; a missing page, a missing
+    // page behind the site's own origin and a link outside the base path are reported.
+    #[test]
+    fn checks_one_page() {
+        let files = ["index.html", "2025/index.html", "static/site.css"].map(String::from);
+        let targets = Targets::new(files.into_iter().collect(), "/s/");
+        let html = concat!(
+            r#"<a href="/s/">a</a> <a href="/s/2025/">b</a> <a href="/s/2025/index.html">c</a>"#,
+            r##"<link rel="canonical" href="https://x.gov.cn/s/2025/"> <a href="#top">d</a>"##,
+            r#"<img src="/s/static/site.css" alt=""> <a href="/s/2025">e</a>"#,
+            r#"<a href="/s/2024/">f</a> <a href="https://x.gov.cn/s/nope/">g</a>"#,
+            r#"<a href="/other/">h</a> <a href="https://other.example/">i</a>"#,
+        );
+        let mut errors = Vec::new();
+        check_page(
+            "index.html",
+            html.as_bytes(),
+            &targets,
+            "https://x.gov.cn",
+            "/s/",
+            &mut errors,
+        );
+        errors.sort();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("`/other/`"), "{errors:?}");
+        assert!(errors[1].contains("`/s/2024/`"), "{errors:?}");
+        assert!(
+            errors[2].contains("`https://x.gov.cn/s/nope/`"),
+            "{errors:?}"
+        );
     }
 
     // A broken link is reported with its page; a good one is not.
