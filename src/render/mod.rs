@@ -193,7 +193,7 @@ fn render_pages(
     jobs.into_par_iter()
         .map_init(Vec::new, |html, job| {
             let mut broken = Vec::new();
-            match engine.render_into(job.template, &job.context(), html) {
+            match engine.render_into(job.template, &job.context(&urls.origin), html) {
                 Ok(()) => {
                     put(&job.out, html);
                     links::check_page(
