@@ -297,7 +297,7 @@ pub fn render(text: &str, links: &Links) -> Rendered {
     used.sort();
     used.dedup();
     Rendered {
-        html: localise(&wrap_tables(&html)),
+        html: localise(wrap_tables(html)),
         toc: st.toc,
         used_files: used,
         problems,
@@ -313,8 +313,9 @@ fn refused(why: String) -> Rendered {
 }
 
 /// comrak labels footnote back-links in English; the site speaks Chinese.
-fn localise(html: &str) -> String {
-    html.replace(
+fn localise(html: String) -> String {
+    replace_all(
+        html,
         "aria-label=\"Back to reference ",
         "aria-label=\"返回正文引用处 ",
     )
@@ -322,12 +323,31 @@ fn localise(html: &str) -> String {
 
 /// Wide tables scroll inside their own box on a phone instead of widening the page.
 /// Raw HTML is omitted in safe mode, so every `<table>` here came from a Markdown table.
-fn wrap_tables(html: &str) -> String {
-    html.replace(
+fn wrap_tables(html: String) -> String {
+    let html = replace_all(
+        html,
         "<table>",
         "<div class=\"table-scroll\" role=\"region\" aria-label=\"表格（可左右滑动）\" tabindex=\"0\"><table>",
-    )
-    .replace("</table>", "</table></div>")
+    );
+    replace_all(html, "</table>", "</table></div>")
+}
+
+/// `str::replace`, but a text without `from` (most of them) is returned as it is rather
+/// than copied.
+fn replace_all(text: String, from: &str, to: &str) -> String {
+    let mut found = memchr::memmem::find_iter(text.as_bytes(), from.as_bytes()).peekable();
+    if found.peek().is_none() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + to.len());
+    let mut last = 0;
+    for at in found {
+        out.push_str(&text[last..at]);
+        out.push_str(to);
+        last = at + from.len();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 #[cfg(test)]
@@ -336,6 +356,23 @@ mod tests {
 
     fn html(md: &str) -> String {
         render(md, &Links::default()).html
+    }
+
+    // The same result as `str::replace`, with and without matches.
+    #[test]
+    fn replace_all_is_str_replace() {
+        for text in [
+            "",
+            "abc",
+            "<table>",
+            "a<table>b<table></table>",
+            "<table<table>>",
+        ] {
+            assert_eq!(
+                replace_all(text.to_string(), "<table>", "[x]"),
+                text.replace("<table>", "[x]")
+            );
+        }
     }
 
     // Emphasis closed right after a full-width bracket still renders (CJK-friendly rule).

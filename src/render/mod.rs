@@ -1,6 +1,7 @@
-//! Render: the validated site and its derived facts become files — the view is built once, every page rendered in
-//! parallel into the staging folder, then the feed, sitemap, theme files and attachments,
-//! and finally the internal link check.
+//! Render: the validated site and its derived facts become files. Two branches run side
+//! by side from the start: the view, its tera values and every page (rendered in parallel,
+//! each link-checked as it is written), with the feed, sitemap and attachments; and the
+//! outputs that need only the site — theme files, summary tables, the search index.
 
 pub mod engine;
 pub mod feed;
@@ -15,12 +16,14 @@ pub mod view;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use tera::Value;
 
 use crate::derive::Facts;
 use crate::model::Site;
+use crate::timings::phase;
 use crate::write::{Staging, links};
 use urls::Urls;
 
@@ -40,11 +43,92 @@ pub fn render(
     base_url: &str,
     staging: &Staging,
 ) -> Result<Written, Vec<String>> {
-    use crate::timings::phase;
-    let prepare = phase("视图与模板数据");
     let urls = Urls::new(base_url);
     let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
-    let view = view::build(site, facts, &urls);
+    let _render = phase("渲染与写入");
+    let errors = Mutex::new(Vec::new());
+    let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
+    let put = |rel: &str, bytes: &[u8]| {
+        if let Err(e) = staging.put(rel, bytes) {
+            fail(format!("无法写入 {rel}：{e}"));
+        }
+    };
+    // Set when the pages cannot be made, so the side stops early.
+    let failed = AtomicBool::new(false);
+    // The view and the pages on both cores; beside them from the start, the outputs that
+    // need only the site: theme files, summary tables and the search index.
+    let (pages, search_count) = rayon::join(
+        || {
+            let out = pages_and_feed(root, site, facts, &urls, &theme, &put, &fail);
+            failed.store(out.is_err(), Ordering::Relaxed);
+            out
+        },
+        || {
+            let side = phase("汇总表与主题文件");
+            for (rel, bytes) in theme.statics() {
+                put(&format!("static/{rel}"), bytes);
+            }
+            for (rel, bytes) in summary_files(site, facts) {
+                match bytes {
+                    Ok(b) => put(&rel, &b),
+                    Err(e) => fail(e),
+                }
+            }
+            drop(side);
+            if failed.load(Ordering::Relaxed) {
+                return 0;
+            }
+            // The search index does not depend on rendered pages; no page links to its
+            // files, so they stay out of the link check's set.
+            let _search = phase("搜索索引");
+            let search_files = search_index(site);
+            for (rel, bytes) in &search_files {
+                put(rel, bytes);
+            }
+            search_files.len()
+        },
+    );
+    let Built {
+        pages,
+        files,
+        broken,
+    } = pages?;
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if errors.is_empty() {
+        errors = broken;
+        errors.sort();
+        errors.dedup();
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    Ok(Written {
+        pages,
+        files: files + search_count,
+    })
+}
+
+/// What `pages_and_feed` wrote: pages, files (search index aside), broken links.
+struct Built {
+    pages: usize,
+    files: usize,
+    broken: Vec<String>,
+}
+
+/// The view, its tera values, every page, the feed, the sitemap and the attachments. Fails
+/// only when the view or the templates cannot be made; other errors go to `fail`.
+fn pages_and_feed(
+    root: &Path,
+    site: &Site,
+    facts: &Facts,
+    urls: &Urls,
+    theme: &theme::Theme,
+    put: &(dyn Fn(&str, &[u8]) + Sync),
+    fail: &(dyn Fn(String) + Sync),
+) -> Result<Built, Vec<String>> {
+    let prepare = phase("视图与模板数据");
+    let view = view::build(site, facts, urls);
     if !view.problems.is_empty() {
         return Err(view
             .problems
@@ -58,11 +142,17 @@ pub fn render(
         .get_from_path("site")
         .cloned()
         .unwrap_or_else(Value::none);
-    let engine = engine::Engine::new(&theme, site_value).map_err(|e| vec![e])?;
-    let jobs = pages::jobs(&view, &root_value, &urls);
+    let engine = engine::Engine::new(theme, site_value).map_err(|e| vec![e])?;
+    let jobs = pages::jobs(&view, &root_value, urls);
+    put(urls::path::FEED, feed::atom(&view, urls).as_bytes());
+    put(urls::path::SITEMAP, feed::sitemap(&jobs, urls).as_bytes());
+    put("robots.txt", feed::robots(urls).as_bytes());
     let mut attachments = view.files.clone();
     attachments.sort();
     attachments.dedup();
+    // The pages hold what they need of the view as tera values.
+    drop(view);
+    release_freed_memory();
 
     // Every file the build writes is known before any is written, so each page's links are
     // checked in the worker that rendered it, while the page is still in memory.
@@ -71,88 +161,69 @@ pub fn render(
     files.extend(theme.statics().map(|(rel, _)| format!("static/{rel}")));
     files.extend(site.campaigns.iter().flat_map(|c| summary_paths(c.year)));
     files.extend(attachments.iter().map(|(_, out)| out.clone()));
-
+    let targets = links::Targets::new(files, &urls.base);
+    let pages = jobs.len();
     drop(prepare);
-    let _render = phase("渲染与写入");
-    let errors = Mutex::new(Vec::new());
-    let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
-    let put = |rel: &str, bytes: &[u8]| {
-        if let Err(e) = staging.put(rel, bytes) {
-            fail(format!("无法写入 {rel}：{e}"));
+
+    for (src, out) in &attachments {
+        match read_attachment(root, src) {
+            Ok(bytes) => put(out, &bytes),
+            Err(e) => fail(e),
         }
-    };
-    // The pages on both cores; the feed, exports and copied files beside them.
-    let (link_errors, search_count) = rayon::join(
-        || {
-            let _pages = phase("页面");
-            jobs.par_iter()
-                .flat_map_iter(|job| {
-                    let mut broken = Vec::new();
-                    match engine.render(job.template, &job.ctx) {
-                        Ok(html) => {
-                            put(&job.out, html.as_bytes());
-                            links::check_page(
-                                &job.out,
-                                &html,
-                                &files,
-                                &urls.origin,
-                                &urls.base,
-                                &mut broken,
-                            );
-                        }
-                        Err(e) => {
-                            fail(engine::describe(&e, Some(&job.out), job.content.as_deref()));
-                        }
-                    }
-                    broken
-                })
-                .collect::<Vec<String>>()
-        },
-        || {
-            let side = phase("订阅、汇总表与附件");
-            put(urls::path::FEED, feed::atom(&view, &urls).as_bytes());
-            put(urls::path::SITEMAP, feed::sitemap(&jobs, &urls).as_bytes());
-            put("robots.txt", feed::robots(&urls).as_bytes());
-            for (rel, bytes) in theme.statics() {
-                put(&format!("static/{rel}"), bytes);
-            }
-            for (rel, bytes) in summary_files(site, facts) {
-                match bytes {
-                    Ok(b) => put(&rel, &b),
-                    Err(e) => fail(e),
-                }
-            }
-            for (src, out) in &attachments {
-                match read_attachment(root, src) {
-                    Ok(bytes) => put(out, &bytes),
-                    Err(e) => fail(e),
-                }
-            }
-            // The search index does not depend on rendered pages; no page links to its
-            // files, so they stay out of the link check's set.
-            drop(side);
-            let _search = phase("搜索索引");
-            let search_files = search_index(site);
-            for (rel, bytes) in &search_files {
-                put(rel, bytes);
-            }
-            search_files.len()
-        },
-    );
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    if errors.is_empty() {
-        errors = link_errors;
-        errors.sort();
-        errors.dedup();
     }
-    if !errors.is_empty() {
-        errors.sort();
-        return Err(errors);
-    }
-    Ok(Written {
-        pages: jobs.len(),
-        files: files.len() + search_count,
+    let broken = render_pages(jobs, &engine, &targets, urls, put, fail);
+    Ok(Built {
+        pages,
+        files: targets.len(),
+        broken,
     })
+}
+
+/// Renders, writes and link-checks every page on all cores; returns the broken links. Each
+/// job is dropped once its page is written, and its context lives only while it renders.
+fn render_pages(
+    jobs: Vec<pages::Job>,
+    engine: &engine::Engine,
+    targets: &links::Targets,
+    urls: &Urls,
+    put: &(dyn Fn(&str, &[u8]) + Sync),
+    fail: &(dyn Fn(String) + Sync),
+) -> Vec<String> {
+    let _pages = phase("页面");
+    jobs.into_par_iter()
+        .map_init(Vec::new, |html, job| {
+            let mut broken = Vec::new();
+            match engine.render_into(job.template, &job.context(&urls.origin), html) {
+                Ok(()) => {
+                    put(&job.out, html);
+                    links::check_page(
+                        &job.out,
+                        html,
+                        targets,
+                        &urls.origin,
+                        &urls.base,
+                        &mut broken,
+                    );
+                }
+                Err(e) => fail(engine::describe(&e, Some(&job.out), job.content.as_deref())),
+            }
+            broken
+        })
+        .flatten_iter()
+        .collect()
+}
+
+/// Hands the heap's free pages back to the system. glibc keeps memory a thread freed for
+/// that thread's later use, but the pages are rendered by other threads: the view and the
+/// parse trees of the loaded files (about 70 MB at 10,000 estates) would otherwise stay
+/// resident until the build ends. Takes about 10 ms at that size.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it only returns free pages of the
+    // allocator's own arenas to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Reads a campaign file to publish. Its real place must be inside `content/`: a `files/`

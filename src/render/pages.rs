@@ -1,6 +1,8 @@
 //! The list of HTML pages: which file, which template, which part of the view, and the
 //! government-site metadata (column, publication date, source) of each.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -12,7 +14,9 @@ pub struct Job {
     /// Output path relative to the output folder.
     pub out: String,
     pub template: &'static str,
-    pub ctx: Context,
+    meta: Meta,
+    /// Parts of the converted view, shared with every other page that shows them.
+    data: Vec<(&'static str, Value)>,
     /// The content file the page shows, for error messages.
     pub content: Option<String>,
     /// Listed in sitemap.xml (every page but 404).
@@ -20,22 +24,63 @@ pub struct Job {
     pub url: String,
 }
 
-/// What base.html needs to know about the page itself.
-#[derive(Debug, Default, Serialize)]
+impl Job {
+    /// The page's tera context, made only when the page is rendered: sixteen thousand
+    /// contexts waiting in the list would hold their `page` maps all at once. `origin` is
+    /// the site's scheme and host, for the canonical link.
+    pub fn context(&self, origin: &str) -> Context {
+        let m = &self.meta;
+        let page = Page {
+            title: &m.title,
+            column: &m.column,
+            key: &m.key,
+            url: &self.url,
+            canonical: format!("{origin}{}", self.url),
+            pub_date: m.pub_date.as_deref(),
+            pub_date_iso: m.pub_date_iso.as_deref(),
+            source: m.source.as_deref(),
+            description: m.description.as_deref(),
+            crumbs: &m.crumbs,
+        };
+        let mut ctx = Context::new();
+        ctx.insert("page", &page);
+        for (k, v) in &self.data {
+            ctx.insert_value(*k, v.clone());
+        }
+        ctx
+    }
+}
+
+/// What base.html needs to know about the page itself, besides its address.
+#[derive(Debug, Default)]
 pub struct Meta {
     pub title: String,
     /// ColumnName: the section the page belongs to.
     pub column: String,
     /// Navigation key marked as current.
     pub key: String,
-    pub url: String,
-    pub canonical: String,
     pub pub_date: Option<String>,
     pub pub_date_iso: Option<String>,
     /// ContentSource.
     pub source: Option<String>,
     pub description: Option<String>,
-    pub crumbs: Vec<Crumb>,
+    /// Shared by the pages of one kind and year (ten thousand estate pages, one trail).
+    pub crumbs: Arc<[Crumb]>,
+}
+
+/// `page` as templates see it: the meta, the page's link and its absolute URL.
+#[derive(Serialize)]
+struct Page<'j> {
+    title: &'j str,
+    column: &'j str,
+    key: &'j str,
+    url: &'j str,
+    canonical: String,
+    pub_date: Option<&'j str>,
+    pub_date_iso: Option<&'j str>,
+    source: Option<&'j str>,
+    description: Option<&'j str>,
+    crumbs: &'j [Crumb],
 }
 
 /// One step of the breadcrumb trail above the page title.
@@ -73,20 +118,11 @@ impl Pages<'_> {
         content: Option<String>,
     ) {
         let url = self.urls.link(&site_path);
-        let meta = Meta {
-            canonical: self.urls.absolute(&site_path),
-            url: url.clone(),
-            ..meta
-        };
-        let mut ctx = Context::new();
-        ctx.insert("page", &meta);
-        for (k, v) in data {
-            ctx.insert_value(k, v);
-        }
         self.jobs.push(Job {
             out: output_file(&site_path),
             template,
-            ctx,
+            meta,
+            data,
             content,
             listed: template != "404.html",
             url,
@@ -141,7 +177,7 @@ pub fn jobs(view: &View, root: &Value, urls: &Urls) -> Vec<Job> {
     for (ci, c) in view.campaigns.iter().enumerate() {
         campaign_pages(&mut p, view, root, ci, c.is_current);
     }
-    let all_crumbs = vec![crumb("经验案例", urls.link(path::CASES))];
+    let all_crumbs: Arc<[Crumb]> = Arc::new([crumb("经验案例", urls.link(path::CASES))]);
     p.add(
         path::CASES.into(),
         "cases.html",
@@ -215,9 +251,16 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
         }
     };
     let year_label = format!("{y}年度");
-    let base_crumbs = [crumb(year_label.clone(), c.urls.year.clone())];
-    let with = |m: Meta, extra: Vec<Crumb>| Meta {
-        crumbs: base_crumbs.iter().cloned().chain(extra).collect(),
+    let year_crumb = crumb(year_label.clone(), c.urls.year.clone());
+    let year_crumbs: Arc<[Crumb]> = Arc::new([year_crumb.clone()]);
+    let estates_crumbs: Arc<[Crumb]> = Arc::new([
+        year_crumb.clone(),
+        crumb("推荐小区", c.urls.estates.clone()),
+    ]);
+    let cases_crumbs: Arc<[Crumb]> =
+        Arc::new([year_crumb, crumb("经验案例", c.urls.cases.clone())]);
+    let with = |m: Meta, crumbs: &Arc<[Crumb]>| Meta {
+        crumbs: crumbs.clone(),
         ..m
     };
     p.add(
@@ -242,18 +285,17 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                     &key("notice"),
                 )
             },
-            vec![],
+            &year_crumbs,
         ),
         data(vec![]),
         None,
     );
-    let estates_url = c.urls.estates.clone();
     p.add(
         path::estates(y),
         "estates.html",
         with(
             meta(format!("{y}年度推荐小区名单"), "推荐小区", &key("estates")),
-            vec![],
+            &year_crumbs,
         ),
         data(vec![]),
         None,
@@ -268,7 +310,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                     "推荐小区",
                     &key("estates"),
                 ),
-                vec![crumb("推荐小区", estates_url.clone())],
+                &estates_crumbs,
             ),
             data(vec![("county", at(&cv, &format!("counties.{k}")))]),
             None,
@@ -283,7 +325,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                     source: Some(e.row.county.to_string()),
                     ..meta(e.row.name, "推荐小区", &key("estates"))
                 },
-                vec![crumb("推荐小区", estates_url.clone())],
+                &estates_crumbs,
             ),
             data(vec![("estate", at(&cv, &format!("estates.{i}")))]),
             Some(crate::diag::display_path(e.source)),
@@ -299,7 +341,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                 source: Some(c.publicity.issuer.to_string()),
                 ..meta(c.publicity.title.clone(), "评选公示", &key("publicity"))
             },
-            vec![],
+            &year_crumbs,
         ),
         data(vec![]),
         None,
@@ -313,7 +355,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                 "推荐汇总表",
                 &key("summary"),
             ),
-            vec![],
+            &year_crumbs,
         ),
         data(vec![]),
         None,
@@ -323,7 +365,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
         "cases.html",
         with(
             meta(format!("{y}年度经验案例"), "经验案例", &key("cases")),
-            vec![],
+            &year_crumbs,
         ),
         data(vec![
             ("cases", at(&cv, "cases")),
@@ -331,7 +373,6 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
         ]),
         None,
     );
-    let cases_url = c.urls.cases.clone();
     for (j, x) in c.cases.iter().enumerate() {
         p.add(
             path::case(y, x.card.slug),
@@ -344,7 +385,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                     description: x.card.summary.map(str::to_string),
                     ..meta(x.card.title, "经验案例", &key("cases"))
                 },
-                vec![crumb("经验案例", cases_url.clone())],
+                &cases_crumbs,
             ),
             data(vec![("case", at(&cv, &format!("cases.{j}")))]),
             Some(crate::diag::display_path(x.source_file)),

@@ -1,57 +1,60 @@
-//! The view as tera values, converted once per build. An estate's row or a case's card is
-//! listed many times (the year's table, its ranking, its county, a tag, the home page…);
-//! each is converted once and shared, since tera values are reference-counted. The result
-//! has the same shape as serialising the view field by field.
+//! The view as tera values, converted once per build. Each estate and each case study
+//! becomes one value, its full record, and every listing of it (the year's table, its
+//! ranking, its county, a tag, the home page…) shares that value, since tera values are
+//! reference-counted: a listing's row or card sees the record's other fields too, and ten
+//! thousand estates are held once rather than as a row and a record each. Each record has
+//! the same fields as serialising it from the view (a test checks this).
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Map, Value, value::Key};
 
-use super::view::{CampaignView, CaseCard, EstateRow, View};
+use super::view::{CampaignView, CaseCard, CaseView, EstateRow, EstateView, View};
+
+/// Converted case studies by (year, slug).
+type Cards<'v> = HashMap<(i32, &'v str), Value>;
 
 /// The whole view: `site`, `campaigns`, `pages`, `cases` and `tags`.
 pub fn convert(view: &View) -> Value {
-    let cards: HashMap<(i32, &str), Value> = view
+    let cards: Cards = view
         .campaigns
         .iter()
         .flat_map(|c| &c.cases)
-        .map(|x| {
-            (
-                (x.card.year, x.card.slug),
-                Value::from_serializable(&x.card),
-            )
-        })
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|x| ((x.card.year, x.card.slug), case(x)))
         .collect();
-    let card_list = |list: &[CaseCard]| -> Value { shared(list, |c| cards.get(&(c.year, c.slug))) };
     let tags = view
         .tags
         .iter()
-        .map(|t| with(t, [("cases", card_list(&t.cases))]))
+        .map(|t| with(t, [("cases", card_list(&cards, &t.cases))]))
         .collect::<Vec<_>>();
     let campaigns = view
         .campaigns
         .iter()
-        .map(|c| campaign(c, &card_list))
+        .map(|c| campaign(c, &cards))
         .collect::<Vec<_>>();
     with(
         view,
         [
             ("campaigns", Value::from(campaigns)),
-            ("cases", card_list(&view.cases)),
+            ("cases", card_list(&cards, &view.cases)),
             ("tags", Value::from(tags)),
         ],
     )
 }
 
-fn campaign(c: &CampaignView, card_list: &dyn Fn(&[CaseCard]) -> Value) -> Value {
-    // `table` lists every estate once; the other listings reuse its rows.
-    let rows: HashMap<&str, Value> = c
-        .table
+fn campaign(c: &CampaignView, cards: &Cards) -> Value {
+    let estates: Vec<Value> = c.estates.par_iter().map(|e| estate(e, cards)).collect();
+    let records: HashMap<&str, &Value> = c
+        .estates
         .iter()
-        .map(|r| (r.slug, Value::from_serializable(r)))
+        .zip(&estates)
+        .map(|(e, v)| (e.row.slug, v))
         .collect();
-    let row_list = |list: &[EstateRow]| shared(list, |r| rows.get(r.slug));
+    let row_list = |list: &[EstateRow]| shared(list, |r| records.get(r.slug).copied());
     let counties = c
         .counties
         .iter()
@@ -60,11 +63,12 @@ fn campaign(c: &CampaignView, card_list: &dyn Fn(&[CaseCard]) -> Value) -> Value
                 k,
                 [
                     ("estates", row_list(&k.estates)),
-                    ("cases", card_list(&k.cases)),
+                    ("cases", card_list(cards, &k.cases)),
                 ],
             )
         })
         .collect::<Vec<_>>();
+    let cases = shared(&c.cases, |x| cards.get(&(x.card.year, x.card.slug)));
     with(
         c,
         [
@@ -74,8 +78,27 @@ fn campaign(c: &CampaignView, card_list: &dyn Fn(&[CaseCard]) -> Value) -> Value
             ("named", row_list(&c.named)),
             ("forwarded", row_list(&c.forwarded)),
             ("counties", Value::from(counties)),
+            ("cases", cases),
+            ("estates", Value::from(estates)),
         ],
     )
+}
+
+/// An estate's record: its row, its detail and its case studies, one flat map.
+fn estate(e: &EstateView, cards: &Cards) -> Value {
+    let mut map = as_map(&e.row);
+    map.extend(as_map(&e.detail));
+    map.insert(Key::Str("cases"), card_list(cards, &e.cases));
+    Value::from(map)
+}
+
+/// A case study's record: its card and its text.
+fn case(x: &CaseView) -> Value {
+    Value::from_serializable(x)
+}
+
+fn card_list(cards: &Cards, list: &[CaseCard]) -> Value {
+    shared(list, |c| cards.get(&(c.year, c.slug)))
 }
 
 /// A list whose items are the already converted values `known` finds (converted afresh
@@ -92,13 +115,75 @@ fn shared<'v, T: Serialize>(list: &[T], known: impl Fn(&T) -> Option<&'v Value>)
     )
 }
 
+fn as_map(item: &impl Serialize) -> Map {
+    Value::from_serializable(item)
+        .into_map()
+        .unwrap_or_default()
+}
+
 /// `item` serialised (its listing fields are `#[serde(skip)]`) plus those listings.
 fn with<const N: usize>(item: &impl Serialize, fields: [(&'static str, Value); N]) -> Value {
-    let mut map: Map = Value::from_serializable(item)
-        .into_map()
-        .unwrap_or_default();
+    let mut map = as_map(item);
     for (name, value) in fields {
         map.insert(Key::Str(name), value);
     }
     Value::from(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{urls::Urls, view};
+
+    /// Every field `item` serialises to is in `value`, the same.
+    fn has_fields(value: &Value, item: &impl Serialize) {
+        let map = value.as_map().expect("a map");
+        for (key, field) in as_map(item) {
+            assert_eq!(map.get(&key), Some(&field), "{key:?}");
+        }
+    }
+
+    // Each record is its view serialised field by field, and every listing of it has
+    // at least the listed row's or card's fields, so templates see what they saw.
+    #[test]
+    fn records_match_their_serialisation() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let (checked, _) = crate::pipeline::check(root, today);
+        let urls = Urls::new("https://example.gov.cn/mhjy/");
+        let view = view::build(&checked.site, &checked.facts, &urls);
+        let root_value = convert(&view);
+        let at = |p: String| root_value.get_from_path(&p).cloned().unwrap();
+        let mut records = 0;
+        for (ci, c) in view.campaigns.iter().enumerate() {
+            for (i, e) in c.estates.iter().enumerate() {
+                let record = at(format!("campaigns.{ci}.estates.{i}"));
+                let mut fields = record.as_map().unwrap().clone();
+                let cases = fields.remove(&Key::Str("cases")).unwrap();
+                assert_eq!(Value::from(fields), Value::from(as_map(e)));
+                assert_eq!(cases.len(), Some(e.cases.len()));
+                for (j, card) in e.cases.iter().enumerate() {
+                    has_fields(&cases.as_array().unwrap()[j], card);
+                }
+                records += 1;
+            }
+            for (j, x) in c.cases.iter().enumerate() {
+                let record = at(format!("campaigns.{ci}.cases.{j}"));
+                assert_eq!(record, Value::from_serializable(x));
+                records += 1;
+            }
+            for (k, r) in c.table.iter().enumerate() {
+                has_fields(&at(format!("campaigns.{ci}.table.{k}")), r);
+            }
+            for (k, county) in c.counties.iter().enumerate() {
+                for (j, card) in county.cases.iter().enumerate() {
+                    has_fields(&at(format!("campaigns.{ci}.counties.{k}.cases.{j}")), card);
+                }
+            }
+        }
+        for (j, card) in view.cases.iter().enumerate() {
+            has_fields(&at(format!("cases.{j}")), card);
+        }
+        assert!(records > 10, "the example has estates and case studies");
+    }
 }

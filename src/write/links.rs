@@ -4,41 +4,87 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
+
+/// Every file a build writes, and every link that names one of them plainly
+/// (`/mhjy/2025/estates/a/`, `/mhjy/static/site.css`). Nearly every link on a page is one
+/// of those, so it is checked with one hash lookup; the rest go through `resolve`.
+pub struct Targets {
+    files: HashSet<String>,
+    plain: FxHashSet<String>,
+}
+
+impl Targets {
+    pub fn new(files: HashSet<String>, base: &str) -> Targets {
+        let mut plain = FxHashSet::default();
+        let mut add = |link: String| {
+            // Only the links the general check would accept at its first step.
+            if plain_site_path(&link, base).is_some() {
+                plain.insert(link);
+            }
+        };
+        for f in &files {
+            add(format!("{base}{f}"));
+            if let Some(dir) = f.strip_suffix("index.html")
+                && (dir.is_empty() || dir.ends_with('/'))
+            {
+                add(format!("{base}{dir}"));
+            }
+        }
+        Targets { files, plain }
+    }
+
+    /// How many files the build writes.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
 /// Every `href="…"` and `src="…"` value in an HTML page (the templates and the Markdown
 /// renderer always quote attributes with `"`).
 pub fn extract(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_link(html, |link| out.push(link.into_owned()));
+    for_each_link(html.as_bytes(), |link| out.push(link.into_owned()));
     out
 }
 
-/// Calls `f` with every `href="…"` and `src="…"` value, `&amp;` decoded. One pass over the
-/// page; each attribute name is matched only after the end of its previous value, exactly
-/// as if each were searched for on its own.
-fn for_each_link(html: &str, mut f: impl FnMut(Cow<'_, str>)) {
-    const ATTRS: [&[u8]; 2] = [b" href", b" src"];
-    let bytes = html.as_bytes();
-    // Per attribute name, where its next match may start.
+/// Calls `f` with every `href="…"` and `src="…"` value in the order they appear, `&amp;`
+/// decoded. Each attribute is searched for on its own, a match counting only after the end
+/// of the previous value of the same attribute.
+fn for_each_link(bytes: &[u8], mut f: impl FnMut(Cow<'_, str>)) {
+    const ATTRS: [&[u8]; 2] = [b" href=\"", b" src=\""];
+    let mut found = ATTRS.map(|name| memchr::memmem::find_iter(bytes, name));
+    let mut next: [Option<usize>; 2] = [found[0].next(), found[1].next()];
+    // Per attribute, where its next match may start.
     let mut from = [0usize; 2];
-    let mut at = 0;
-    while let Some(i) = memchr::memmem::find(&bytes[at..], b"=\"").map(|i| at + i) {
-        at = i + 2;
-        for (k, name) in ATTRS.iter().enumerate() {
-            let Some(start) = i.checked_sub(name.len()) else {
-                continue;
-            };
-            if start < from[k] || &bytes[start..i] != *name {
-                continue;
-            }
-            if let Some(len) = memchr::memchr(b'"', &bytes[at..]) {
-                let value = &html[at..at + len];
-                f(if value.contains("&amp;") {
-                    Cow::Owned(value.replace("&amp;", "&"))
-                } else {
-                    Cow::Borrowed(value)
-                });
-                from[k] = at + len;
-            }
+    loop {
+        let k = match next {
+            [Some(a), Some(b)] => usize::from(b < a),
+            [Some(_), None] => 0,
+            [None, Some(_)] => 1,
+            [None, None] => return,
+        };
+        let Some(start) = next[k] else { return };
+        next[k] = found[k].next();
+        if start < from[k] {
+            continue;
+        }
+        let at = start + ATTRS[k].len();
+        if let Some(len) = memchr::memchr(b'"', &bytes[at..]) {
+            // Always whole characters: the value lies between two ASCII quotes.
+            let value = &bytes[at..at + len];
+            let value = std::str::from_utf8(value)
+                .map_or_else(|_| String::from_utf8_lossy(value), Cow::Borrowed);
+            f(if value.contains('&') && value.contains("&amp;") {
+                Cow::Owned(value.replace("&amp;", "&"))
+            } else {
+                value
+            });
+            from[k] = at + len;
         }
     }
 }
@@ -143,14 +189,26 @@ pub fn check(
 /// Pages are checked as they are rendered, against the list of every file the build writes.
 pub fn check_page(
     page: &str,
-    html: &str,
-    files: &HashSet<String>,
+    html: &[u8],
+    targets: &Targets,
     origin: &str,
     base: &str,
     errors: &mut Vec<String>,
 ) {
     for_each_link(html, |link| {
-        if let Some(why) = broken(&link, page, files, origin, base) {
+        // A fragment on the same page (a table of contents, a footnote) is not internal.
+        if link.starts_with('#') {
+            return;
+        }
+        // The canonical link is absolute: under the site's origin it is the plain link.
+        let own = match link.strip_prefix(origin) {
+            Some(rest) if !origin.is_empty() => rest,
+            _ => &link,
+        };
+        if targets.plain.contains(own) {
+            return;
+        }
+        if let Some(why) = broken(&link, page, &targets.files, origin, base) {
             errors.push(message(page, &link, &why));
         }
     });
@@ -229,6 +287,38 @@ mod tests {
         assert_eq!(r("https://other.example/"), None);
         assert_eq!(r("#top"), None);
         assert_eq!(r("mailto:a@b"), None);
+    }
+
+    // Plain, canonical and fragment links pass the quick way; a missing page, a missing
+    // page behind the site's own origin and a link outside the base path are reported.
+    #[test]
+    fn checks_one_page() {
+        let files = ["index.html", "2025/index.html", "static/site.css"].map(String::from);
+        let targets = Targets::new(files.into_iter().collect(), "/s/");
+        let html = concat!(
+            r#"<a href="/s/">a</a> <a href="/s/2025/">b</a> <a href="/s/2025/index.html">c</a>"#,
+            r##"<link rel="canonical" href="https://x.gov.cn/s/2025/"> <a href="#top">d</a>"##,
+            r#"<img src="/s/static/site.css" alt=""> <a href="/s/2025">e</a>"#,
+            r#"<a href="/s/2024/">f</a> <a href="https://x.gov.cn/s/nope/">g</a>"#,
+            r#"<a href="/other/">h</a> <a href="https://other.example/">i</a>"#,
+        );
+        let mut errors = Vec::new();
+        check_page(
+            "index.html",
+            html.as_bytes(),
+            &targets,
+            "https://x.gov.cn",
+            "/s/",
+            &mut errors,
+        );
+        errors.sort();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("`/other/`"), "{errors:?}");
+        assert!(errors[1].contains("`/s/2024/`"), "{errors:?}");
+        assert!(
+            errors[2].contains("`https://x.gov.cn/s/nope/`"),
+            "{errors:?}"
+        );
     }
 
     // A broken link is reported with its page; a good one is not.

@@ -48,9 +48,13 @@ pub struct CampaignView<'a> {
     pub forwarded: Vec<EstateRow<'a>>,
     #[serde(skip)]
     pub counties: Vec<CountyView<'a>>,
-    /// Full records, by slug (index-aligned with `Campaign::estates`).
+    /// Full records, by slug (index-aligned with `Campaign::estates`); converted by
+    /// `render::values` from the shared rows.
+    #[serde(skip)]
     pub estates: Vec<EstateView<'a>>,
-    /// This year's case studies, newest first.
+    /// This year's case studies, newest first; converted by `render::values` from the
+    /// shared cards.
+    #[serde(skip)]
     pub cases: Vec<CaseView<'a>>,
     pub publicity: super::PublicityView<'a>,
     pub urls: CampaignUrls,

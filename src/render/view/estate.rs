@@ -10,11 +10,24 @@ use crate::model::{Campaign, Estate, ObjectionOutcome};
 use crate::render::markdown::Links;
 use crate::render::urls::{Urls, path};
 
-/// A full estate record: public fields only.
+/// A full estate record: public fields only. Templates see one flat map: the row's fields
+/// and the detail's side by side.
 #[derive(Debug, Serialize)]
 pub struct EstateView<'a> {
     #[serde(flatten)]
     pub row: EstateRow<'a>,
+    #[serde(flatten)]
+    pub detail: EstateDetail<'a>,
+    /// Converted by `render::values` (shared cards).
+    #[serde(skip)]
+    pub cases: Vec<CaseCard<'a>>,
+    #[serde(skip)]
+    pub source: &'a std::path::Path,
+}
+
+/// What an estate's own page shows beyond its row.
+#[derive(Debug, Serialize)]
+pub struct EstateDetail<'a> {
     pub party_building: Option<&'a str>,
     pub surveyed: Option<u32>,
     pub satisfied: Option<u32>,
@@ -22,9 +35,6 @@ pub struct EstateView<'a> {
     pub photos: Vec<PhotoView<'a>>,
     pub summary: Option<Body>,
     pub objection: Option<ObjectionView<'a>>,
-    pub cases: Vec<CaseCard<'a>>,
-    #[serde(skip)]
-    pub source: &'a std::path::Path,
 }
 
 #[derive(Debug, Serialize)]
@@ -55,8 +65,7 @@ pub(super) fn estate<'a>(
         .as_ref()
         .map(|m| body(&m.text, links, &e.source, &mut used, &mut problems));
     used.extend(e.photos.iter().map(|p| p.src.clone()));
-    let view = EstateView {
-        row,
+    let detail = EstateDetail {
         party_building: e.party_building.as_deref(),
         surveyed: e.satisfaction.map(|s| s.surveyed),
         satisfied: e.satisfaction.map(|s| s.satisfied),
@@ -78,6 +87,10 @@ pub(super) fn estate<'a>(
             },
             note: o.note.as_deref(),
         }),
+    };
+    let view = EstateView {
+        row,
+        detail,
         cases: ef
             .experiences
             .iter()
