@@ -159,7 +159,7 @@ mod tests {
             for (i, e) in c.estates.iter().enumerate() {
                 let record = at(format!("campaigns.{ci}.estates.{i}"));
                 let mut fields = record.as_map().unwrap().clone();
-                let cases = fields.remove(&Key::Str("cases")).unwrap();
+                let cases = fields.shift_remove(&Key::Str("cases")).unwrap();
                 assert_eq!(Value::from(fields), Value::from(as_map(e)));
                 assert_eq!(cases.len(), Some(e.cases.len()));
                 for (j, card) in e.cases.iter().enumerate() {
