@@ -81,11 +81,12 @@ pub fn render(
             // The search index does not depend on rendered pages; no page links to its
             // files, so they stay out of the link check's set.
             let _search = phase("搜索索引");
-            let search_files = search_index(site);
-            for (rel, bytes) in &search_files {
+            let mut search_files = 0;
+            search_index(site, |rel, bytes| {
                 put(rel, bytes);
-            }
-            search_files.len()
+                search_files += 1;
+            });
+            search_files
         },
     );
     let Built {
@@ -278,8 +279,9 @@ fn summary_files(site: &Site, facts: &Facts) -> Vec<(String, Result<Vec<u8>, Str
     out
 }
 
-/// The offline search index files, addressed by the same URL scheme as the pages.
-fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
+/// The offline search index files, addressed by the same URL scheme as the pages, each
+/// handed to `put` as soon as it is made.
+fn search_index(site: &Site, mut put: impl FnMut(&str, &[u8])) {
     use search::DocRef;
     let docs = search::site_docs(site, &|r| match r {
         DocRef::Estate { year, slug } => urls::path::estate(year, slug),
@@ -287,5 +289,10 @@ fn search_index(site: &Site) -> Vec<(String, Vec<u8>)> {
         DocRef::Notice { year } => urls::path::notice(year),
         DocRef::Page { slug } => urls::path::page(slug),
     });
-    search::build(&docs)
+    search::SearchIndex::new(&docs)
+        .write(|rel, bytes| {
+            put(rel, bytes);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|e| match e {});
 }

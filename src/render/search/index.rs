@@ -1,12 +1,13 @@
-//! The inverted index: documents in their stable order, partitioned merging of postings,
-//! the posting encoding, the reference ranking, and the files written to the site.
+//! The inverted index: documents in their stable order, the posting encoding, the
+//! reference ranking, and the files written to the site.
+
+use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::plain_text::collapse_spaces;
-use super::tokenize::{
-    DocTerms, Mix, MixMap, doc_terms, is_han, key_text, mix, query_terms, shard_of,
-};
+use super::invert::{Inverted, invert};
+use super::plain_text::{find_byte, push_collapsed};
+use super::tokenize::{Mix, is_han, mix, query_terms, shard_of};
 use super::{CLASS_FIELD, CLASS_TITLE, DIR, DocKind, FORMAT_VERSION, SearchDoc};
 
 /// Average bytes per term shard. A query reads one shard per term, and a shard holds the
@@ -17,7 +18,7 @@ const SHARD_TARGET: usize = 8 * 1024;
 const MAX_SHARDS: usize = 8192;
 /// Bytes per document chunk: a page of results loads at most one chunk per result.
 const CHUNK_TARGET: usize = 8 * 1024;
-/// Documents tokenised at once; bounds the memory held by one batch's terms.
+/// Documents made into records at once.
 const BATCH: usize = 512;
 /// Shards made at once.
 const GROUP: usize = 256;
@@ -30,8 +31,10 @@ const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 #[derive(Clone, Debug)]
 pub struct SearchIndex<'a> {
     docs: Vec<&'a SearchDoc>,
-    /// Sorted by term; each posting is `(doc id << 2) | class`, ascending.
-    postings: Vec<(Box<str>, Vec<u32>)>,
+    /// Each term with where its list is in `postings`, sorted by term.
+    terms: Vec<(Box<str>, Range<usize>)>,
+    /// The posting lists one after another: `(doc id << 2) | class`, ascending in each.
+    postings: Vec<u32>,
 }
 
 /// The stable order of documents, which is also the last tie-break of the ranking: the
@@ -46,68 +49,16 @@ fn doc_order(d: &SearchDoc) -> impl Ord + '_ {
     )
 }
 
-/// One merge partition: the terms that hash to it, each with its posting list.
-#[derive(Default)]
-struct Partition {
-    han: MixMap<u64, Vec<u32>>,
-    words: MixMap<Box<str>, Vec<u32>>,
-}
-
-fn partition_of(key: u64, parts: usize) -> usize {
-    (mix(key) >> 32) as usize % parts
-}
-
-fn word_key(word: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = Mix::default();
-    h.write(word.as_bytes());
-    h.finish()
-}
-
 impl<'a> SearchIndex<'a> {
     pub fn new(docs: &'a [SearchDoc]) -> SearchIndex<'a> {
         let mut docs: Vec<&SearchDoc> = docs.iter().collect();
         docs.sort_by(|a, b| doc_order(a).cmp(&doc_order(b)));
-        // Documents are tokenised in parallel a batch at a time (so that only one batch's
-        // terms are held), then merged in parallel: each partition owns the terms that
-        // hash to it and sees the documents in id order, so its lists come out sorted.
-        // The output does not depend on the number of partitions.
-        let parts = rayon::current_num_threads().clamp(1, 64);
-        let mut partitions: Vec<Partition> = (0..parts).map(|_| Partition::default()).collect();
-        for (b, batch) in docs.chunks(BATCH).enumerate() {
-            let terms: Vec<DocTerms> = batch.par_iter().map(|d| doc_terms(d)).collect();
-            partitions.par_iter_mut().enumerate().for_each(|(p, part)| {
-                let Partition { han, words } = part;
-                for (k, dt) in terms.iter().enumerate() {
-                    let id = u32::try_from(b * BATCH + k).expect("fewer than 2^30 documents") << 2;
-                    for &e in &dt.han {
-                        let key = e >> 2;
-                        if partition_of(key, parts) == p {
-                            han.entry(key).or_default().push(id | (e & 3) as u32);
-                        }
-                    }
-                    for (w, class) in &dt.words {
-                        if partition_of(word_key(w), parts) != p {
-                            continue;
-                        }
-                        let posting = id | u32::from(*class);
-                        match words.get_mut(w.as_str()) {
-                            Some(list) => list.push(posting),
-                            None => {
-                                words.insert(w.as_str().into(), vec![posting]);
-                            }
-                        }
-                    }
-                }
-            });
+        let Inverted { terms, postings } = invert(&docs);
+        SearchIndex {
+            docs,
+            terms,
+            postings,
         }
-        let mut postings: Vec<(Box<str>, Vec<u32>)> = Vec::new();
-        for part in partitions {
-            postings.extend(part.han.into_iter().map(|(k, l)| (key_text(k).into(), l)));
-            postings.extend(part.words);
-        }
-        postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        SearchIndex { docs, postings }
     }
 
     /// Documents in id order.
@@ -117,7 +68,12 @@ impl<'a> SearchIndex<'a> {
 
     /// The number of distinct terms.
     pub fn terms(&self) -> usize {
-        self.postings.len()
+        self.terms.len()
+    }
+
+    /// The posting list of the `i`th term.
+    fn list(&self, i: usize) -> &[u32] {
+        &self.postings[self.terms[i].1.clone()]
     }
 
     /// The number of postings (document–term pairs), and how many of them are single Han
@@ -127,16 +83,16 @@ impl<'a> SearchIndex<'a> {
             let mut c = t.chars();
             c.next().is_some_and(is_han) && c.next().is_none()
         };
-        self.postings.iter().fold((0, 0), |(all, one), (t, p)| {
+        self.terms.iter().fold((0, 0), |(all, one), (t, p)| {
             (all + p.len(), one + if single(t) { p.len() } else { 0 })
         })
     }
 
     pub(super) fn lookup(&self, term: &str) -> Option<&[u32]> {
-        self.postings
+        self.terms
             .binary_search_by(|(t, _)| (**t).cmp(term))
             .ok()
-            .map(|i| self.postings[i].1.as_slice())
+            .map(|i| self.list(i))
     }
 
     /// Ranked ids of the documents that contain every term of the query: more terms in the
@@ -190,18 +146,22 @@ impl<'a> SearchIndex<'a> {
             sink(&name, &bytes)
         };
 
-        let total: usize = self
-            .postings
-            .par_iter()
-            .map(|(t, p)| t.len() + encoded_len(p) + 6)
-            .sum();
+        // What each term adds to its shard: `"term":"postings",`.
+        let sizes: Vec<usize> = (0..self.terms.len())
+            .into_par_iter()
+            .map(|i| self.terms[i].0.len() + encoded_len(self.list(i)) + 6)
+            .collect();
+        let total: usize = sizes.iter().sum();
         let shards = total.div_ceil(SHARD_TARGET).clamp(1, MAX_SHARDS);
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); shards];
-        for (i, (term, _)) in self.postings.iter().enumerate() {
+        for (i, (term, _)) in self.terms.iter().enumerate() {
             members[shard_of(term, shards as u32) as usize].push(i);
         }
         for (g, group) in members.chunks(GROUP).enumerate() {
-            let made: Vec<Vec<u8>> = group.par_iter().map(|m| self.shard_json(m)).collect();
+            let made: Vec<Vec<u8>> = group
+                .par_iter()
+                .map(|m| self.shard_json(m, m.iter().map(|&i| sizes[i]).sum()))
+                .collect();
             for (k, json) in made.into_iter().enumerate() {
                 emit(format!("{DIR}/terms-{}.json", g * GROUP + k), json)?;
             }
@@ -261,42 +221,38 @@ impl<'a> SearchIndex<'a> {
         files
     }
 
-    /// One shard: `{"term":"postings",…}` in term order.
-    fn shard_json(&self, members: &[usize]) -> Vec<u8> {
-        let mut out = vec![b'{'];
+    /// One shard: `{"term":"postings",…}` in term order; `size` is its length, near enough.
+    fn shard_json(&self, members: &[usize], size: usize) -> Vec<u8> {
+        let mut out = String::with_capacity(size + 2);
+        out.push('{');
         for &i in members {
-            let (term, postings) = &self.postings[i];
             if out.len() > 1 {
-                out.push(b',');
+                out.push(',');
             }
-            // Terms are letters, digits and Han characters, which JSON takes as they are;
-            // the check only guards the format should the tokenizer ever change.
-            if term
-                .chars()
-                .all(|c| c != '"' && c != '\\' && !c.is_control())
-            {
-                out.push(b'"');
-                out.extend_from_slice(term.as_bytes());
-                out.push(b'"');
-            } else {
-                out.extend(serde_json::to_vec(term).expect("a string serialises"));
-            }
-            out.extend_from_slice(b":\"");
-            encode_into(postings, &mut out);
-            out.push(b'"');
+            push_json_str(&mut out, &self.terms[i].0);
+            out.push_str(":\"");
+            encode_into(self.list(i), &mut out);
+            out.push('"');
         }
-        out.push(b'}');
-        out
+        out.push('}');
+        out.into_bytes()
     }
 }
 
 /// A content hash of a file, folded into the stamp.
 fn word_key_bytes(bytes: &[u8]) -> u64 {
-    bytes.chunks(8).fold(0u64, |h, c| {
-        let mut w = [0u8; 8];
-        w[..c.len()].copy_from_slice(c);
-        mix(h ^ u64::from_le_bytes(w))
-    })
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    let h = words.fold(0u64, |h, w| {
+        mix(h ^ u64::from_le_bytes(w.try_into().expect("eight bytes")))
+    });
+    if tail.is_empty() {
+        return h;
+    }
+    // The last bytes padded with zeros to a word.
+    let mut w = [0u8; 8];
+    w[..tail.len()].copy_from_slice(tail);
+    mix(h ^ u64::from_le_bytes(w))
 }
 
 fn tally(h: (u32, u32, u32), posting: u32) -> (u32, u32, u32) {
@@ -329,23 +285,18 @@ fn encoded_len(postings: &[u32]) -> usize {
 /// Postings as gaps with the class in the two low bits (see [`push_number`]).
 #[cfg(test)]
 fn encode(postings: &[u32]) -> String {
-    let mut out = Vec::with_capacity(postings.len() * 2);
+    let mut out = String::new();
     encode_into(postings, &mut out);
-    String::from_utf8(out).expect("digits are ASCII")
+    out
 }
 
-/// [`encode`] onto the end of a buffer.
-fn encode_into(postings: &[u32], out: &mut Vec<u8>) {
+/// [`encode`] onto the end of a string.
+fn encode_into(postings: &[u32], out: &mut String) {
     let mut prev: i64 = -1;
     for &p in postings {
         let id = i64::from(p >> 2);
-        let mut v = (((id - prev) as u64) << 2) | u64::from(p & 3);
+        push_number(out, (((id - prev) as u64) << 2) | u64::from(p & 3));
         prev = id;
-        while v >= 32 {
-            out.push(DIGITS[(v & 31) as usize | 32]);
-            v >>= 5;
-        }
-        out.push(DIGITS[v as usize]);
     }
 }
 
@@ -378,26 +329,63 @@ pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
 
 /// `[url, title, type, county, year, text]`; the text is what snippets are cut from.
 fn doc_record(d: &SearchDoc) -> String {
-    let mut text = String::new();
+    let mut text = String::with_capacity(d.body.len() + 256);
     for part in d.fields.iter().map(String::as_str).chain([d.body.as_str()]) {
-        let part = collapse_spaces(part);
-        if part.is_empty() {
-            continue;
-        }
-        if !text.is_empty() {
+        let mark = text.len();
+        if mark > 0 {
             text.push_str(" · ");
         }
-        text.push_str(&part);
+        if !push_collapsed(&mut text, part) {
+            text.truncate(mark);
+        }
     }
-    serde_json::to_string(&(
-        &d.url,
-        &d.title,
-        d.kind.index(),
-        d.county.as_deref().unwrap_or(""),
-        d.year.unwrap_or(0),
-        text,
-    ))
-    .expect("a record serialises")
+    let mut out = String::with_capacity(text.len() + d.url.len() + d.title.len() + 64);
+    out.push('[');
+    push_json_str(&mut out, &d.url);
+    out.push(',');
+    push_json_str(&mut out, &d.title);
+    out.push(',');
+    push_number_text(&mut out, d.kind.index() as i64);
+    out.push(',');
+    push_json_str(&mut out, d.county.as_deref().unwrap_or(""));
+    out.push(',');
+    push_number_text(&mut out, i64::from(d.year.unwrap_or(0)));
+    out.push(',');
+    push_json_str(&mut out, &text);
+    out.push(']');
+    out
+}
+
+fn push_number_text(out: &mut String, n: i64) {
+    use std::fmt::Write;
+    write!(out, "{n}").expect("a String takes any text");
+}
+
+/// A JSON string, escaped as `serde_json` does: quote, backslash and control characters
+/// only, the usual short forms where JSON has them.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = find_byte(rest.as_bytes(), |b| (b < 0x20) | (b == b'"') | (b == b'\\')) {
+        out.push_str(&rest[..i]);
+        let b = rest.as_bytes()[i];
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0C => out.push_str("\\f"),
+            _ => {
+                use std::fmt::Write;
+                write!(out, "\\u{b:04x}").expect("a String takes any text");
+            }
+        }
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out.push('"');
 }
 
 #[cfg(test)]
@@ -538,6 +526,24 @@ pub(super) mod tests {
         for (name, bytes) in &a {
             let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
             assert!(v.is_object() || v.is_array(), "{name}");
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_does() {
+        let mut all: String = (0..0x80u8).map(char::from).collect();
+        all.push_str("中文“引号”\u{7f}\u{2028}");
+        for text in [
+            all.as_str(),
+            "",
+            "plain",
+            "\"",
+            "a\\b\nc",
+            &"x\u{1}".repeat(20),
+        ] {
+            let mut out = String::new();
+            push_json_str(&mut out, text);
+            assert_eq!(out, serde_json::to_string(text).unwrap(), "{text:?}");
         }
     }
 

@@ -18,6 +18,7 @@
 
 mod docs;
 mod index;
+mod invert;
 mod plain_text;
 mod tokenize;
 

@@ -113,13 +113,25 @@ fn block_markers(mut line: &str) -> (Block, &str) {
     }
 }
 
+/// Three or more of one of `-`, `*`, `_`, spaces allowed. Gives up at the first other
+/// character, which for a line of text is the first one.
 fn is_rule(line: &str) -> bool {
-    let c: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    c.len() >= 3 && ['-', '*', '_'].iter().any(|&m| c.chars().all(|x| x == m))
+    let mut marks = line.chars().filter(|c| !c.is_whitespace());
+    let Some(m @ ('-' | '*' | '_')) = marks.next() else {
+        return false;
+    };
+    let mut n = 1;
+    for c in marks {
+        if c != m {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
 }
 
 fn is_table_separator(line: &str) -> bool {
-    line.contains('-') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) && line.contains('-')
 }
 
 fn is_link_definition(line: &str) -> bool {
@@ -150,7 +162,14 @@ fn inline_text(s: &str) -> String {
         none[k] = found.is_none();
         found
     };
-    while let Some(c) = rest.chars().next() {
+    loop {
+        // Text without markup is copied in one piece.
+        let plain = find_byte(rest.as_bytes(), is_markup).unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         let after = &rest[c.len_utf8()..];
         match c {
             '*' | '`' | '~' => rest = after,
@@ -219,16 +238,142 @@ fn inline_text(s: &str) -> String {
             }
         }
     }
+    // Most lines have no whitespace to collapse.
+    if next_space(out.as_bytes(), 0).is_none() {
+        return out;
+    }
     collapse_spaces(&out)
 }
 
+/// The first bytes of the characters that [`inline_text`] treats specially.
+fn is_markup(b: u8) -> bool {
+    (b == b'*')
+        | (b == b'`')
+        | (b == b'~')
+        | (b == b'\\')
+        | (b == b'!')
+        | (b == b'[')
+        | (b == b'<')
+        | (b == b'&')
+}
+
+/// Words separated by single spaces: `s.split_whitespace()` joined with `' '`.
 pub(super) fn collapse_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    push_collapsed(&mut out, s);
+    out
+}
+
+/// Appends [`collapse_spaces`] of `s` to `out`; returns whether it had a word.
+pub(super) fn push_collapsed(out: &mut String, s: &str) -> bool {
+    let b = s.as_bytes();
+    let (mut start, mut any) = (0, false);
+    while start < b.len() {
+        let (end, next) = next_space(b, start).map_or((b.len(), b.len()), |(at, n)| (at, at + n));
+        if end > start {
+            if any {
+                out.push(' ');
+            }
+            out.push_str(&s[start..end]);
+            any = true;
+        }
+        start = next;
+    }
+    any
+}
+
+/// Where the next whitespace character at or after `from` starts, and its length. The
+/// bytes are scanned for those that can start one; in Chinese text few do.
+fn next_space(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    let may_start = |x: u8| (x <= b' ') | (x == 0xC2) | (x.wrapping_sub(0xE1) < 3);
+    while let Some(k) = find_byte(&b[i..], may_start) {
+        let n = space_len(b, i + k);
+        if n > 0 {
+            return Some((i + k, n));
+        }
+        i += k + 1;
+    }
+    None
+}
+
+/// The position of the first byte of `b` for which `hit` holds. Blocks of sixteen bytes
+/// are tested without branching, which the compiler turns into vector instructions: text
+/// is scanned for rare bytes several times faster than one byte at a time. For that `hit`
+/// must not branch either: `|`, not `||`.
+#[inline]
+pub(super) fn find_byte(b: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut blocks = b.chunks_exact(16);
+    let mut at = 0;
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, &x| any | hit(x)) {
+            break;
+        }
+        at += 16;
+    }
+    b[at..].iter().position(|&x| hit(x)).map(|k| at + k)
+}
+
+/// The length of the whitespace character (`char::is_whitespace`) starting at byte `i` of
+/// valid UTF-8, or 0 when there is none (also inside a character). Chinese text is mostly
+/// three-byte characters that no lead byte here can start.
+fn space_len(b: &[u8], i: usize) -> usize {
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b' ' | b'\t'..=b'\r' => 1,
+        0xC2 if matches!(next(1), 0x85 | 0xA0) => 2,
+        0xE1 if (next(1), next(2)) == (0x9A, 0x80) => 3,
+        0xE2 if matches!(
+            (next(1), next(2)),
+            (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F)
+        ) =>
+        {
+            3
+        }
+        0xE3 if (next(1), next(2)) == (0x80, 0x80) => 3,
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scanner must find exactly what `split_whitespace` splits at, whatever
+    /// surrounds it and wherever it falls in a block of sixteen bytes.
+    #[test]
+    fn collapsing_finds_every_whitespace_character() {
+        let spaces: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(space_len(b, 0) > 0, c.is_whitespace(), "{c:?}");
+        }
+        let words = [
+            "中",
+            "a",
+            "。",
+            "“",
+            "\u{2010}",
+            "\u{3001}",
+            "é",
+            "\u{1680}x",
+        ];
+        for (k, &space) in spaces.iter().enumerate() {
+            for pad in 0..18 {
+                let word = words[(k + pad) % words.len()];
+                let text = format!(
+                    "{}{space}{word}{space}{space}{word}{space}",
+                    "字".repeat(pad)
+                );
+                let plain = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(collapse_spaces(&text), plain, "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn markdown_becomes_plain_text() {

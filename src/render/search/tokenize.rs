@@ -2,42 +2,169 @@
 //! query terms, the shard of a term, the build's hashing, and one document's terms.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use unicode_normalization::UnicodeNormalization;
 
 use super::{CLASS_BODY, CLASS_FIELD, CLASS_TITLE, SearchDoc};
 
 /// NFKC (full-width letters and digits to half-width) and lowercase, in that order, as
 /// `String.prototype.normalize('NFKC').toLowerCase()` does in the script.
-///
-/// The common CJK ideographs (U+4E00–U+9FFF) are stable under NFKC, never combine with a
-/// neighbour and have no case, so they are copied as they are and only the stretches
-/// between them go through the normaliser: the same result, several times faster on
-/// Chinese text.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            if let Some(s) = start.take() {
-                normalize_segment(&text[s..i], &mut out);
-            }
-            out.push(c);
-        } else if start.is_none() {
-            start = Some(i);
-        }
-    }
-    if let Some(s) = start {
-        normalize_segment(&text[s..], &mut out);
-    }
+    normalize_into(text, &mut String::new(), &mut out);
     out
 }
 
-fn normalize_segment(seg: &str, out: &mut String) {
-    if seg.is_ascii() {
-        out.extend(seg.chars().map(|c| c.to_ascii_lowercase()));
-    } else {
-        out.push_str(&seg.nfkc().collect::<String>().to_lowercase());
+/// What a character of normalised text does in splitting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Han,
+    Word,
+    Separator,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Han, Kind::Word, Kind::Separator];
+
+    fn of(c: char) -> Kind {
+        if is_han(c) {
+            Kind::Han
+        } else if is_word(c) {
+            Kind::Word
+        } else {
+            Kind::Separator
+        }
     }
+}
+
+/// Takes the characters of normalised text one at a time, with their kinds.
+trait CharSink {
+    fn push(&mut self, c: char, kind: Kind);
+    /// A run of common ideographs (see [`ideographs_at`]), all Han and unchanged.
+    fn push_ideographs(&mut self, run: &str);
+}
+
+impl CharSink for String {
+    fn push(&mut self, c: char, _: Kind) {
+        String::push(self, c);
+    }
+
+    fn push_ideographs(&mut self, run: &str) {
+        self.push_str(run);
+    }
+}
+
+/// Passes the characters of `normalize(text)` with their kinds to `out`, without building
+/// it; `stretch` is a buffer that the caller may keep for the next text.
+///
+/// The common CJK ideographs (U+4E00–U+9FFF) are stable under NFKC, never combine with a
+/// neighbour and have no case, so they are passed on as they are and only the stretches
+/// between them are normalised, each as a whole (composition and the final sigma depend on
+/// neighbours). A stretch of characters that each map alone (see [`alone`]) is mapped
+/// character by character: Chinese punctuation and digits never reach the normaliser.
+fn normalize_into(text: &str, stretch: &mut String, out: &mut impl CharSink) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let run = ideographs_at(b, i);
+        if run > 0 {
+            out.push_ideographs(&text[i..i + run]);
+            i += run;
+            continue;
+        }
+        let start = i;
+        let mut each_alone = true;
+        while i < b.len() && ideographs_at(b, i) == 0 {
+            let c = text[i..].chars().next().expect("i is at a character");
+            each_alone &= alone(c).is_some();
+            i += c.len_utf8();
+        }
+        if each_alone {
+            for (m, kind) in text[start..i].chars().filter_map(alone) {
+                out.push(m, kind);
+            }
+        } else {
+            stretch.clear();
+            stretch.extend(text[start..i].nfkc());
+            for m in stretch.to_lowercase().chars() {
+                out.push(m, Kind::of(m));
+            }
+        }
+    }
+}
+
+/// The length in bytes of the run of common ideographs at byte `i` of valid UTF-8: three
+/// bytes each, from E4 B8 80 (U+4E00) to E9 BF BF (U+9FFF), told by their first two bytes.
+fn ideographs_at(b: &[u8], i: usize) -> usize {
+    let mut end = i;
+    while let [lead, second, _, ..] = b[end..] {
+        if !((0xE5..=0xE9).contains(&lead) || (lead == 0xE4 && second >= 0xB8)) {
+            break;
+        }
+        end += 3;
+    }
+    end - i
+}
+
+/// [`alone_uncached`] of the characters below U+10000 with the kind of the result, each
+/// worked out once per process: 0 when not yet known, 1 for `None`, otherwise the
+/// character plus 2, and the kind's index shifted left by 24. Threads that race store the
+/// same value.
+static ALONE: [AtomicU32; 0x10000] = [const { AtomicU32::new(0) }; 0x10000];
+
+fn alone(c: char) -> Option<(char, Kind)> {
+    if c.is_ascii() {
+        let kind = if c.is_ascii_alphanumeric() {
+            Kind::Word
+        } else {
+            Kind::Separator
+        };
+        return Some((c.to_ascii_lowercase(), kind));
+    }
+    let Some(slot) = ALONE.get(c as usize) else {
+        return alone_uncached(c).map(|m| (m, Kind::of(m)));
+    };
+    let v = match slot.load(Ordering::Relaxed) {
+        0 => {
+            let v = alone_uncached(c).map_or(1, |m| (m as u32 + 2) | (Kind::of(m) as u32) << 24);
+            slot.store(v, Ordering::Relaxed);
+            v
+        }
+        v => v,
+    };
+    let m = char::from_u32((v & 0xFF_FFFF).checked_sub(2)?)?;
+    Some((m, Kind::ALL[(v >> 24) as usize]))
+}
+
+/// What NFKC and lowercase make of `c` wherever it stands, when that is one character
+/// that does not depend on the neighbours: ASCII (lowercased); the characters that NFKC
+/// leaves alone, that combine with nothing and have no case mapping; and the compatibility
+/// forms of one ASCII character (full-width letters, digits and punctuation, the
+/// ideographic space), which NFKC replaces by that character. A text of such characters
+/// is in NFKC once those forms are replaced (the quick check's "yes" says so), and holds
+/// no capital sigma, the one letter whose lowercase depends on its neighbours.
+fn alone_uncached(c: char) -> Option<char> {
+    use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
+    use unicode_normalization::{IsNormalized, is_nfkc_quick};
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    let mut lower = c.to_lowercase();
+    if lower.next() == Some(c)
+        && lower.next().is_none()
+        && canonical_combining_class(c) == 0
+        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+    {
+        return Some(c);
+    }
+    let (mut first, mut n) = (None, 0);
+    decompose_compatible(c, |d| {
+        first = Some(d);
+        n += 1;
+    });
+    first
+        .filter(|d| n == 1 && d.is_ascii())
+        .map(|d| d.to_ascii_lowercase())
 }
 
 /// Han characters, by explicit ranges so that the script can test exactly the same ones:
@@ -173,7 +300,8 @@ pub(super) type MixMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Mix>>
 /// code point, a pair is both code points (21 bits each) with bit 42 set.
 const PAIR: u64 = 1 << 42;
 
-fn pair_key(a: char, b: char) -> u64 {
+/// The key of a pair of Han characters, given their code points.
+pub(super) fn pair_key(a: u32, b: u32) -> u64 {
     PAIR | (u64::from(a) << 21) | u64::from(b)
 }
 
@@ -186,62 +314,138 @@ pub(super) fn key_text(key: u64) -> String {
     }
 }
 
-/// One document's distinct terms with their best class: Han keys as `key << 2 | class`,
-/// sorted; words (rare in Chinese text) as strings.
-pub(super) struct DocTerms {
-    pub(super) han: Vec<u64>,
-    pub(super) words: Vec<(String, u8)>,
+/// A Han character of a document as [`DocTerms`] holds it: the code point (21 bits), the
+/// class of the part it is in, and whether it follows a Han character in the same run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct HanChar(u32);
+
+impl HanChar {
+    const FOLLOWS: u32 = 1 << 23;
+
+    fn new(c: char, class: u8, follows: bool) -> HanChar {
+        HanChar(u32::from(c) | (u32::from(class) << 21) | if follows { Self::FOLLOWS } else { 0 })
+    }
+
+    /// The code point.
+    pub(super) fn code(self) -> u32 {
+        self.0 & 0x1F_FFFF
+    }
+
+    pub(super) fn class(self) -> u8 {
+        (self.0 >> 21) as u8 & 3
+    }
+
+    pub(super) fn follows(self) -> bool {
+        self.0 & Self::FOLLOWS != 0
+    }
 }
 
-pub(super) fn doc_terms(doc: &SearchDoc) -> DocTerms {
-    let chars = doc.body.len() / 3 + doc.fields.iter().map(String::len).sum::<usize>();
-    let mut out = DocTerms {
-        han: Vec::with_capacity(2 * chars + 64),
-        words: Vec::new(),
-    };
-    let mut words: MixMap<String, u8> = MixMap::default();
-    let mut add = |text: &str, class: u8| {
-        let norm = normalize(text);
-        for_each_run(&norm, |han, run| {
-            if han {
-                let mut prev: Option<char> = None;
-                for c in run.chars() {
-                    out.han.push((u64::from(c) << 2) | u64::from(class));
-                    if let Some(p) = prev {
-                        out.han.push((pair_key(p, c) << 2) | u64::from(class));
-                    }
-                    prev = Some(c);
-                }
-            } else if let Some(c) = words.get_mut(run) {
-                *c = (*c).max(class);
-            } else {
-                words.insert(run.to_owned(), class);
-            }
-        });
-    };
-    add(&doc.title, CLASS_TITLE);
-    if let Some(c) = &doc.county {
-        add(c, CLASS_FIELD);
-    }
-    // The year is a term so that "2025 加装电梯" narrows to one campaign.
-    if let Some(y) = doc.year {
-        add(&y.to_string(), CLASS_FIELD);
-    }
-    for f in &doc.fields {
-        add(f, CLASS_FIELD);
-    }
-    add(&doc.body, CLASS_BODY);
-    out.han.sort_unstable();
-    // Sorted by key then class: keep the last, best, class of each key.
-    out.han.dedup_by(|later, kept| {
-        let same = *later >> 2 == *kept >> 2;
-        if same {
-            *kept = *later;
+/// One document's terms, duplicates included, in buffers kept from one document to the
+/// next, so that splitting text allocates nothing once they have grown.
+#[derive(Default)]
+pub(super) struct DocTerms {
+    /// The Han characters, each standing for itself and, with the one before it in its
+    /// run, for a pair.
+    pub(super) han: Vec<HanChar>,
+    /// The words one after another, and where each ends with its class.
+    word_text: String,
+    word_ends: Vec<(usize, u8)>,
+    stretch: String,
+}
+
+impl DocTerms {
+    /// Replaces the terms with those of `doc`: its title, key fields (county, year and the
+    /// others) and body, each term with the class of the part it was found in.
+    pub(super) fn read(&mut self, doc: &SearchDoc) {
+        self.han.clear();
+        self.word_text.clear();
+        self.word_ends.clear();
+        self.split(&doc.title, CLASS_TITLE);
+        if let Some(c) = &doc.county {
+            self.split(c, CLASS_FIELD);
         }
-        same
-    });
-    out.words = words.into_iter().collect();
-    out
+        // The year is a term so that "2025 加装电梯" narrows to one campaign.
+        if let Some(y) = doc.year {
+            self.split(&y.to_string(), CLASS_FIELD);
+        }
+        for f in &doc.fields {
+            self.split(f, CLASS_FIELD);
+        }
+        self.split(&doc.body, CLASS_BODY);
+    }
+
+    /// The words with their classes.
+    pub(super) fn words(&self) -> impl Iterator<Item = (&str, u8)> {
+        let starts = std::iter::once(0).chain(self.word_ends.iter().map(|&(end, _)| end));
+        starts
+            .zip(&self.word_ends)
+            .map(|(start, &(end, class))| (&self.word_text[start..end], class))
+    }
+
+    /// Adds the terms of `text`, those of [`index_terms`], without building the normalised
+    /// text or a string per term.
+    fn split(&mut self, text: &str, class: u8) {
+        let mut split = Split {
+            word: self.word_text.len(),
+            han: &mut self.han,
+            word_text: &mut self.word_text,
+            word_ends: &mut self.word_ends,
+            class,
+            in_han: false,
+        };
+        normalize_into(text, &mut self.stretch, &mut split);
+        split.end_word();
+    }
+}
+
+/// The state of [`DocTerms::split`] between two characters.
+struct Split<'a> {
+    han: &'a mut Vec<HanChar>,
+    word_text: &'a mut String,
+    word_ends: &'a mut Vec<(usize, u8)>,
+    class: u8,
+    /// Whether the character before this one is a Han character.
+    in_han: bool,
+    /// Where the current word started in `word_text`.
+    word: usize,
+}
+
+impl Split<'_> {
+    fn end_word(&mut self) {
+        if self.word_text.len() > self.word {
+            self.word = self.word_text.len();
+            self.word_ends.push((self.word, self.class));
+        }
+    }
+}
+
+impl CharSink for Split<'_> {
+    fn push_ideographs(&mut self, run: &str) {
+        self.end_word();
+        let (class, follows) = (self.class, self.in_han);
+        // Three bytes each: decoded here, where the compiler sees how many there are.
+        self.han
+            .extend(run.as_bytes().chunks_exact(3).enumerate().map(|(k, b)| {
+                let c = (u32::from(b[0] & 0x0F) << 12)
+                    | (u32::from(b[1] & 0x3F) << 6)
+                    | u32::from(b[2] & 0x3F);
+                let c = char::from_u32(c).expect("an ideograph");
+                HanChar::new(c, class, k > 0 || follows)
+            }));
+        self.in_han = true;
+    }
+
+    fn push(&mut self, c: char, kind: Kind) {
+        match kind {
+            Kind::Han => {
+                self.end_word();
+                self.han.push(HanChar::new(c, self.class, self.in_han));
+            }
+            Kind::Word => self.word_text.push(c),
+            Kind::Separator => self.end_word(),
+        }
+        self.in_han = kind == Kind::Han;
+    }
 }
 
 #[cfg(test)]
@@ -307,10 +511,24 @@ mod tests {
             &["示例·金湾 5G"],
             "𠀋𠀌丽，Ⅻ号楼",
         );
-        let dt = doc_terms(&d);
-        let mut built: Vec<String> = dt.han.iter().map(|&k| key_text(k >> 2)).collect();
-        built.extend(dt.words.iter().map(|(w, _)| w.clone()));
-        built.sort();
+        // Each term with its best class.
+        let mut built: std::collections::BTreeMap<String, u8> = Default::default();
+        let mut terms = DocTerms::default();
+        terms.read(&d);
+        let mut han = Vec::new();
+        for (k, h) in terms.han.iter().enumerate() {
+            han.push((key_text(u64::from(h.code())), h.class()));
+            if h.follows() {
+                let pair = pair_key(terms.han[k - 1].code(), h.code());
+                han.push((key_text(pair), h.class()));
+            }
+        }
+        let han = han.into_iter();
+        let words = terms.words().map(|(w, class)| (w.to_owned(), class));
+        for (text, class) in han.chain(words) {
+            let best = built.entry(text).or_default();
+            *best = (*best).max(class);
+        }
         let mut documented: Vec<String> = [d.title.as_str(), "玉州区", "2025"]
             .into_iter()
             .chain(d.fields.iter().map(String::as_str))
@@ -319,16 +537,37 @@ mod tests {
             .collect();
         documented.sort();
         documented.dedup();
-        assert_eq!(built, documented);
-        let title_class = |t: &str| {
-            dt.han
-                .iter()
-                .find(|&&k| key_text(k >> 2) == t)
-                .map(|k| k & 3)
-        };
-        assert_eq!(title_class("覆盖"), Some(u64::from(CLASS_TITLE)));
-        assert_eq!(title_class("金湾"), Some(u64::from(CLASS_FIELD)));
-        assert_eq!(title_class("𠀋𠀌"), Some(u64::from(CLASS_BODY)));
+        assert_eq!(built.keys().cloned().collect::<Vec<_>>(), documented);
+        assert_eq!(built["覆盖"], CLASS_TITLE);
+        assert_eq!(built["wifi"], CLASS_TITLE);
+        assert_eq!(built["金湾"], CLASS_FIELD);
+        assert_eq!(built["𠀋𠀌"], CLASS_BODY);
+    }
+
+    /// The fast path of `Normalized` is only sound if `alone` agrees with the
+    /// normaliser on every character it accepts.
+    #[test]
+    fn characters_mapped_alone_are_mapped_as_nfkc_and_lowercase() {
+        let mut accepted = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if let Some(m) = alone_uncached(c) {
+                assert_eq!(alone(c), Some((m, Kind::of(m))), "{c:?}");
+                let plain = c.to_string().nfkc().collect::<String>().to_lowercase();
+                assert_eq!(plain, m.to_string(), "{c:?}");
+                accepted += 1;
+            }
+        }
+        assert!(accepted > 100_000, "{accepted}");
+        for c in "，。、；：“”（）《》—·！？【】〔〕１ＡＷ％".chars() {
+            assert!(alone(c).is_some(), "{c:?}");
+        }
+        for c in "\u{3000}\u{2003}".chars() {
+            assert_eq!(alone(c), Some((' ', Kind::Separator)), "{c:?}");
+        }
+        assert_eq!(alone('①'), Some(('1', Kind::Word)));
+        for c in "Σ\u{301}Ⅻ㈱½\u{1161}".chars() {
+            assert!(alone(c).is_none(), "{c:?}");
+        }
     }
 
     #[test]
