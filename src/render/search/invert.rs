@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::SearchDoc;
-use super::tokenize::{DocTerms, MixMap, key_text, pair_key};
+use super::tokenize::{DocTerms, MixMap, key_text, mix, pair_key};
 
 /// Posting lists: each posting is `(doc id << 2) | class`, ascending within a list.
 pub(super) struct Inverted {
@@ -68,7 +68,8 @@ pub(super) fn invert(docs: &[&SearchDoc]) -> Inverted {
 struct Vocabulary {
     /// Code point to term number + 1, 0 when not met yet.
     chars: Vec<u32>,
-    han: MixMap<u64, u32>,
+    /// Pairs, and characters beyond the first plane.
+    han: KeyTable,
     words: MixMap<Box<str>, u32>,
     /// By number.
     terms: Vec<TermState>,
@@ -79,7 +80,7 @@ struct Vocabulary {
 struct TermState {
     /// The index of its latest entry: a term met again in the same document only raises
     /// the class of that entry.
-    latest: usize,
+    latest: u32,
     /// The number of documents it is in.
     docs: u32,
 }
@@ -97,11 +98,11 @@ impl Vocabulary {
             words,
             terms,
         } = self;
-        let doc_start = entries.len();
+        let doc_start = u32::try_from(entries.len()).expect("fewer than 2^32 postings");
         // A new term, with no entry yet.
         let new = |terms: &mut Vec<TermState>| {
             terms.push(TermState {
-                latest: usize::MAX,
+                latest: u32::MAX,
                 docs: 0,
             });
             terms.len() as u32 - 1
@@ -116,11 +117,11 @@ impl Vocabulary {
                     }
                     *slot - 1
                 }
-                None => *han.entry(u64::from(c)).or_insert_with(|| new(terms)),
+                None => han.get_or_insert(u64::from(c), || new(terms)),
             };
             note(terms, entries, doc_start, t, h.class());
             if h.follows() {
-                let t = *han.entry(pair_key(prev, c)).or_insert_with(|| new(terms));
+                let t = han.get_or_insert(pair_key(prev, c), || new(terms));
                 note(terms, entries, doc_start, t, h.class());
             }
             prev = c;
@@ -142,8 +143,10 @@ impl Vocabulary {
                 texts[t as usize - 1] = key_text(c as u64).into();
             }
         }
-        for (key, t) in self.han {
-            texts[t as usize] = key_text(key).into();
+        for (key, t) in self.han.slots {
+            if key != 0 {
+                texts[t as usize] = key_text(key).into();
+            }
         }
         for (word, t) in self.words {
             texts[t as usize] = word;
@@ -155,15 +158,60 @@ impl Vocabulary {
 /// Term `t` occurs with `class` in the document whose entries start at `doc_start`.
 // Called for every term of every document: a call would cost as much as the work.
 #[inline(always)]
-fn note(terms: &mut [TermState], entries: &mut Vec<u32>, doc_start: usize, t: u32, class: u8) {
+fn note(terms: &mut [TermState], entries: &mut Vec<u32>, doc_start: u32, t: u32, class: u8) {
     let entry = (t << 2) | u32::from(class);
     let term = &mut terms[t as usize];
-    match entries.get_mut(term.latest) {
+    match entries.get_mut(term.latest as usize) {
         Some(e) if term.latest >= doc_start => *e = (*e).max(entry),
         _ => {
-            term.latest = entries.len();
+            term.latest = entries.len() as u32;
             term.docs += 1;
             entries.push(entry);
+        }
+    }
+}
+
+/// Han keys (never 0) to term numbers: open addressing with linear probing, at most half
+/// full. One look-up per pair of adjacent characters in the corpus, so it is kept to one
+/// cache line and a few instructions where a general map takes two and several dozen.
+#[derive(Default)]
+struct KeyTable {
+    /// `(key, term)`, key 0 for a free slot; the length is a power of two.
+    slots: Vec<(u64, u32)>,
+    len: usize,
+}
+
+impl KeyTable {
+    fn get_or_insert(&mut self, key: u64, new: impl FnOnce() -> u32) -> u32 {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = mix(key) as usize & mask;
+        loop {
+            match self.slots[i] {
+                (k, t) if k == key => return t,
+                (0, _) => {
+                    let t = new();
+                    self.slots[i] = (key, t);
+                    self.len += 1;
+                    return t;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (2 * self.slots.len()).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let mask = self.slots.len() - 1;
+        for (key, t) in old.into_iter().filter(|&(key, _)| key != 0) {
+            let mut i = mix(key) as usize & mask;
+            while self.slots[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (key, t);
         }
     }
 }

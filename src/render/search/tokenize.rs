@@ -74,7 +74,7 @@ fn normalize_into(text: &str, stretch: &mut String, out: &mut impl CharSink) {
         }
         let start = i;
         let mut each_alone = true;
-        while i < b.len() && ideographs_at(b, i) == 0 {
+        while i < b.len() && !ideograph_at(b, i) {
             let c = text[i..].chars().next().expect("i is at a character");
             each_alone &= alone(c).is_some();
             i += c.len_utf8();
@@ -93,17 +93,22 @@ fn normalize_into(text: &str, stretch: &mut String, out: &mut impl CharSink) {
     }
 }
 
-/// The length in bytes of the run of common ideographs at byte `i` of valid UTF-8: three
-/// bytes each, from E4 B8 80 (U+4E00) to E9 BF BF (U+9FFF), told by their first two bytes.
+/// The length in bytes of the run of common ideographs at byte `i` of valid UTF-8.
 fn ideographs_at(b: &[u8], i: usize) -> usize {
     let mut end = i;
-    while let [lead, second, _, ..] = b[end..] {
-        if !((0xE5..=0xE9).contains(&lead) || (lead == 0xE4 && second >= 0xB8)) {
-            break;
-        }
+    while ideograph_at(b, end) {
         end += 3;
     }
     end - i
+}
+
+/// Whether a common ideograph starts at byte `i` of valid UTF-8: three bytes from E4 B8 80
+/// (U+4E00) to E9 BF BF (U+9FFF), told by the first two.
+fn ideograph_at(b: &[u8], i: usize) -> bool {
+    match b.get(i..i + 2) {
+        Some(&[lead, second]) => (0xE5..=0xE9).contains(&lead) || (lead == 0xE4 && second >= 0xB8),
+        _ => false,
+    }
 }
 
 /// [`alone_uncached`] of the characters below U+10000 with the kind of the result, each
@@ -322,8 +327,8 @@ pub(super) struct HanChar(u32);
 impl HanChar {
     const FOLLOWS: u32 = 1 << 23;
 
-    fn new(c: char, class: u8, follows: bool) -> HanChar {
-        HanChar(u32::from(c) | (u32::from(class) << 21) | if follows { Self::FOLLOWS } else { 0 })
+    fn new(code: u32, class: u8, follows: bool) -> HanChar {
+        HanChar(code | (u32::from(class) << 21) | if follows { Self::FOLLOWS } else { 0 })
     }
 
     /// The code point.
@@ -422,16 +427,18 @@ impl Split<'_> {
 impl CharSink for Split<'_> {
     fn push_ideographs(&mut self, run: &str) {
         self.end_word();
-        let (class, follows) = (self.class, self.in_han);
+        let first = self.han.len();
         // Three bytes each: decoded here, where the compiler sees how many there are.
-        self.han
-            .extend(run.as_bytes().chunks_exact(3).enumerate().map(|(k, b)| {
-                let c = (u32::from(b[0] & 0x0F) << 12)
-                    | (u32::from(b[1] & 0x3F) << 6)
-                    | u32::from(b[2] & 0x3F);
-                let c = char::from_u32(c).expect("an ideograph");
-                HanChar::new(c, class, k > 0 || follows)
-            }));
+        let follows = HanChar::new(0, self.class, true).0;
+        self.han.extend(run.as_bytes().chunks_exact(3).map(|b| {
+            let c = (u32::from(b[0] & 0x0F) << 12)
+                | (u32::from(b[1] & 0x3F) << 6)
+                | u32::from(b[2] & 0x3F);
+            HanChar(c | follows)
+        }));
+        if !self.in_han {
+            self.han[first].0 &= !HanChar::FOLLOWS;
+        }
         self.in_han = true;
     }
 
@@ -439,7 +446,8 @@ impl CharSink for Split<'_> {
         match kind {
             Kind::Han => {
                 self.end_word();
-                self.han.push(HanChar::new(c, self.class, self.in_han));
+                self.han
+                    .push(HanChar::new(u32::from(c), self.class, self.in_han));
             }
             Kind::Word => self.word_text.push(c),
             Kind::Separator => self.end_word(),
