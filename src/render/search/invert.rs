@@ -3,8 +3,8 @@
 
 use std::ops::Range;
 
-use super::SearchDoc;
-use super::tokenize::{DocTerms, MixMap, key_text, mix, pair_key};
+use super::tokenize::{CharSink, Kind, MixMap, key_text, mix, normalize_into, pair_key};
+use super::{CLASS_BODY, CLASS_FIELD, CLASS_TITLE, SearchDoc};
 
 /// Posting lists: each posting is `(doc id << 2) | class`, ascending within a list.
 pub(super) struct Inverted {
@@ -21,20 +21,47 @@ pub(super) struct Inverted {
 /// lists, whose sizes are known by then, so no list ever grows or moves.
 pub(super) fn invert(docs: &[&SearchDoc]) -> Inverted {
     let mut vocabulary = Vocabulary::default();
-    let mut doc_terms = DocTerms::default();
     // `(term << 2) | class` of each document's distinct terms, and where each ends.
     let mut entries = Vec::new();
     let mut ends = Vec::with_capacity(docs.len());
-    for d in docs {
-        doc_terms.read(d);
-        vocabulary.add(&doc_terms, &mut entries);
+    let (mut stretch, mut word) = (String::new(), String::new());
+    for (id, d) in docs.iter().enumerate() {
+        // Parts come in order of decreasing class, so a term's first occurrence in the
+        // document has its best class and later ones change nothing.
+        let mut part = |text: &str, class: u8| {
+            let mut terms = Terms {
+                vocabulary: &mut vocabulary,
+                entries: &mut entries,
+                doc: id as u32 + 1,
+                class,
+                prev: None,
+                word: &mut word,
+            };
+            normalize_into(text, &mut stretch, &mut terms);
+            terms.end_word();
+        };
+        part(&d.title, CLASS_TITLE);
+        if let Some(c) = &d.county {
+            part(c, CLASS_FIELD);
+        }
+        // The year is a term so that "2025 加装电梯" narrows to one campaign.
+        if let Some(y) = d.year {
+            part(&y.to_string(), CLASS_FIELD);
+        }
+        for f in &d.fields {
+            part(f, CLASS_FIELD);
+        }
+        part(&d.body, CLASS_BODY);
         ends.push(entries.len());
     }
-    let mut start = Vec::with_capacity(vocabulary.terms.len());
+
+    let mut start = vec![0; vocabulary.len as usize];
+    for &e in &entries {
+        start[(e >> 2) as usize] += 1;
+    }
     let mut total = 0;
-    for t in &vocabulary.terms {
-        start.push(total);
-        total += t.docs as usize;
+    for s in &mut start {
+        (*s, total) = (total, total + *s);
     }
     let mut next = start.clone();
     let mut postings = vec![0; total];
@@ -61,157 +88,240 @@ pub(super) fn invert(docs: &[&SearchDoc]) -> Inverted {
     Inverted { terms, postings }
 }
 
-/// The terms met so far, numbered in that order. A Han term is looked up by its number
-/// (see [`pair_key`]), not by its text, and a character of the first plane by its code
-/// point alone.
-#[derive(Default)]
+/// The terms met so far, numbered in that order, each with the last document it was met
+/// in. A Han term is
+/// looked up by its number (see [`pair_key`]), not by its text, and a character of the
+/// first plane by its code point alone.
 struct Vocabulary {
-    /// Code point to term number + 1, 0 when not met yet.
-    chars: Vec<u32>,
+    /// By code point below U+10000.
+    chars: Box<[Slot; 0x10000]>,
     /// Pairs, and characters beyond the first plane.
     han: KeyTable,
-    words: MixMap<Box<str>, u32>,
-    /// By number.
-    terms: Vec<TermState>,
+    words: MixMap<Box<str>, Slot>,
+    /// The number of terms.
+    len: u32,
 }
 
-/// What the first pass keeps of a term.
-#[derive(Clone, Copy)]
-struct TermState {
-    /// The index of its latest entry: a term met again in the same document only raises
-    /// the class of that entry.
-    latest: u32,
-    /// The number of documents it is in.
-    docs: u32,
+/// A term's number and the id of the last document it was met in, both plus one so that
+/// zeros mean "not met yet".
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    term: u32,
+    doc: u32,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            chars: vec![Slot::default(); 0x10000]
+                .into_boxed_slice()
+                .try_into()
+                .expect("0x10000 slots"),
+            han: KeyTable::default(),
+            words: MixMap::default(),
+            len: 0,
+        }
+    }
 }
 
 impl Vocabulary {
-    /// Appends the distinct terms of one document to `entries`, each once with its best
-    /// class (see [`invert`]).
-    fn add(&mut self, doc: &DocTerms, entries: &mut Vec<u32>) {
-        if self.chars.is_empty() {
-            self.chars.resize(0x10000, 0);
-        }
-        let Vocabulary {
-            chars,
-            han,
-            words,
-            terms,
-        } = self;
-        let doc_start = u32::try_from(entries.len()).expect("fewer than 2^32 postings");
-        // A new term, with no entry yet.
-        let new = |terms: &mut Vec<TermState>| {
-            terms.push(TermState {
-                latest: u32::MAX,
-                docs: 0,
-            });
-            terms.len() as u32 - 1
-        };
-        let mut prev = 0;
-        for h in &doc.han {
-            let c = h.code();
-            let t = match chars.get_mut(c as usize) {
-                Some(slot) => {
-                    if *slot == 0 {
-                        *slot = new(terms) + 1;
-                    }
-                    *slot - 1
-                }
-                None => han.get_or_insert(u64::from(c), || new(terms)),
-            };
-            note(terms, entries, doc_start, t, h.class());
-            if h.follows() {
-                let t = han.get_or_insert(pair_key(prev, c), || new(terms));
-                note(terms, entries, doc_start, t, h.class());
-            }
-            prev = c;
-        }
-        for (w, class) in doc.words() {
-            let t = match words.get(w) {
-                Some(&t) => t,
-                None => *words.entry(w.into()).or_insert_with(|| new(terms)),
-            };
-            note(terms, entries, doc_start, t, class);
-        }
-    }
-
     /// The text of each term, by number.
     fn into_texts(self) -> Vec<Box<str>> {
-        let mut texts = vec![Box::<str>::default(); self.terms.len()];
-        for (c, &t) in self.chars.iter().enumerate() {
-            if t != 0 {
-                texts[t as usize - 1] = key_text(c as u64).into();
+        let mut texts = vec![Box::<str>::default(); self.len as usize];
+        for (c, slot) in self.chars.iter().enumerate() {
+            if slot.term != 0 {
+                texts[slot.term as usize - 1] = key_text(c as u64).into();
             }
         }
-        for (key, t) in self.han.slots {
+        for (key, slot) in self.han.slots {
             if key != 0 {
-                texts[t as usize] = key_text(key).into();
+                texts[slot.term as usize - 1] = key_text(key).into();
             }
         }
-        for (word, t) in self.words {
-            texts[t as usize] = word;
+        for (word, slot) in self.words {
+            texts[slot.term as usize - 1] = word;
         }
         texts
     }
 }
 
-/// Term `t` occurs with `class` in the document whose entries start at `doc_start`.
-// Called for every term of every document: a call would cost as much as the work.
-#[inline(always)]
-fn note(terms: &mut [TermState], entries: &mut Vec<u32>, doc_start: u32, t: u32, class: u8) {
-    let entry = (t << 2) | u32::from(class);
-    let term = &mut terms[t as usize];
-    match entries.get_mut(term.latest as usize) {
-        Some(e) if term.latest >= doc_start => *e = (*e).max(entry),
-        _ => {
-            term.latest = entries.len() as u32;
-            term.docs += 1;
-            entries.push(entry);
+/// Adds the terms of one part of a document to `entries`, the characters of the
+/// normalised text coming one at a time. The terms are those of
+/// [`index_terms`](super::index_terms): each character of a Han run and each overlapping
+/// pair, and whole words.
+struct Terms<'a> {
+    vocabulary: &'a mut Vocabulary,
+    entries: &'a mut Vec<u32>,
+    /// The document's id plus one.
+    doc: u32,
+    class: u8,
+    /// The Han character before this one in the same run, if any.
+    prev: Option<u32>,
+    /// The word being read.
+    word: &'a mut String,
+}
+
+impl Terms<'_> {
+    fn end_word(&mut self) {
+        if self.word.is_empty() {
+            return;
+        }
+        let v = &mut *self.vocabulary;
+        if !v.words.contains_key(self.word.as_str()) {
+            v.words.insert(self.word.as_str().into(), Slot::default());
+        }
+        let slot = v.words.get_mut(self.word.as_str()).expect("inserted");
+        note(slot, &mut v.len, self.entries, self.doc, self.class);
+        self.word.clear();
+    }
+}
+
+impl CharSink for Terms<'_> {
+    fn push_ideographs(&mut self, run: &str) {
+        self.end_word();
+        // The state in locals for the loop, which is most of the build.
+        let (v, entries) = (&mut *self.vocabulary, &mut *self.entries);
+        let (doc, class, mut prev) = (self.doc, self.class, self.prev);
+        for b in run.as_bytes().chunks_exact(3) {
+            let c = (u32::from(b[0] & 0x0F) << 12)
+                | (u32::from(b[1] & 0x3F) << 6)
+                | u32::from(b[2] & 0x3F);
+            han(v, entries, doc, class, prev, c);
+            prev = Some(c);
+        }
+        self.prev = prev;
+    }
+
+    fn push(&mut self, c: char, kind: Kind) {
+        match kind {
+            Kind::Han => {
+                self.end_word();
+                let c = u32::from(c);
+                let v = &mut *self.vocabulary;
+                han(v, self.entries, self.doc, self.class, self.prev, c);
+                self.prev = Some(c);
+            }
+            Kind::Word => {
+                self.word.push(c);
+                self.prev = None;
+            }
+            Kind::Separator => {
+                self.end_word();
+                self.prev = None;
+            }
         }
     }
 }
 
-/// Han keys (never 0) to term numbers: open addressing with linear probing, at most half
-/// full. One look-up per pair of adjacent characters in the corpus, so it is kept to one
-/// cache line and a few instructions where a general map takes two and several dozen.
+/// Han character `c` occurs, after `prev` in the same run if that is not `None`: the
+/// character and the pair are terms.
+// Called for every character of the corpus: a call would cost as much as the work.
+#[inline(always)]
+fn han(v: &mut Vocabulary, entries: &mut Vec<u32>, doc: u32, class: u8, prev: Option<u32>, c: u32) {
+    let slot = if c < 0x10000 {
+        &mut v.chars[c as usize & 0xFFFF]
+    } else {
+        v.han.slot(u64::from(c))
+    };
+    note(slot, &mut v.len, entries, doc, class);
+    if let Some(p) = prev {
+        let slot = v.han.slot(pair_key(p, c));
+        note(slot, &mut v.len, entries, doc, class);
+    }
+}
+
+/// The term of `slot` occurs with `class` in document `doc` (id plus one); `terms` counts
+/// the terms, for a new one's number. Only its first occurrence in a document is kept.
+#[inline(always)]
+fn note(slot: &mut Slot, terms: &mut u32, entries: &mut Vec<u32>, doc: u32, class: u8) {
+    if slot.doc == doc {
+        return;
+    }
+    if slot.term == 0 {
+        *terms += 1;
+        slot.term = *terms;
+    }
+    slot.doc = doc;
+    entries.push(((slot.term - 1) << 2) | u32::from(class));
+}
+
+/// Han keys (never 0) to slots: open addressing with linear probing, at most half full.
+/// One look-up per pair of adjacent characters in the corpus, so it is kept to one cache
+/// line and a few instructions where a general map takes two and several dozen.
 #[derive(Default)]
 struct KeyTable {
-    /// `(key, term)`, key 0 for a free slot; the length is a power of two.
-    slots: Vec<(u64, u32)>,
+    /// Key 0 for a free slot; the length is a power of two.
+    slots: Vec<(u64, Slot)>,
     len: usize,
 }
 
 impl KeyTable {
-    fn get_or_insert(&mut self, key: u64, new: impl FnOnce() -> u32) -> u32 {
+    #[inline(always)]
+    fn slot(&mut self, key: u64) -> &mut Slot {
         if 2 * (self.len + 1) > self.slots.len() {
             self.grow();
         }
         let mask = self.slots.len() - 1;
         let mut i = mix(key) as usize & mask;
-        loop {
-            match self.slots[i] {
-                (k, t) if k == key => return t,
-                (0, _) => {
-                    let t = new();
-                    self.slots[i] = (key, t);
-                    self.len += 1;
-                    return t;
-                }
-                _ => i = (i + 1) & mask,
+        while self.slots[i].0 != key {
+            if self.slots[i].0 == 0 {
+                self.slots[i].0 = key;
+                self.len += 1;
+                break;
             }
+            i = (i + 1) & mask;
         }
+        &mut self.slots[i].1
     }
 
     fn grow(&mut self) {
         let size = (2 * self.slots.len()).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
-        let mask = self.slots.len() - 1;
-        for (key, t) in old.into_iter().filter(|&(key, _)| key != 0) {
+        let old = std::mem::replace(&mut self.slots, vec![(0, Slot::default()); size]);
+        let mask = size - 1;
+        for (key, slot) in old.into_iter().filter(|&(key, _)| key != 0) {
             let mut i = mix(key) as usize & mask;
             while self.slots[i].0 != 0 {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = (key, t);
+            self.slots[i] = (key, slot);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::search::index::tests::doc;
+    use crate::render::search::{DocKind, index_terms};
+
+    #[test]
+    fn the_build_indexes_exactly_the_documented_terms() {
+        let d = doc(
+            "x/",
+            DocKind::Page,
+            "ＷｉＦｉ覆盖",
+            &["示例·金湾 5G"],
+            "𠀋𠀌丽，Ⅻ号楼",
+        );
+        let inverted = invert(&[&d]);
+        let built: Vec<&str> = inverted.terms.iter().map(|(t, _)| &**t).collect();
+        let mut documented: Vec<String> = [d.title.as_str(), "玉州区", "2025"]
+            .into_iter()
+            .chain(d.fields.iter().map(String::as_str))
+            .chain([d.body.as_str()])
+            .flat_map(index_terms)
+            .collect();
+        documented.sort();
+        documented.dedup();
+        assert_eq!(built, documented);
+        let class = |term: &str| {
+            let (_, list) = inverted.terms.iter().find(|(t, _)| &**t == term).unwrap();
+            assert_eq!(list.len(), 1);
+            (inverted.postings[list.start] & 3) as u8
+        };
+        assert_eq!(class("覆盖"), CLASS_TITLE);
+        assert_eq!(class("wifi"), CLASS_TITLE);
+        assert_eq!(class("金湾"), CLASS_FIELD);
+        assert_eq!(class("𠀋𠀌"), CLASS_BODY);
     }
 }

@@ -1,11 +1,9 @@
 //! The tokenizer shared with `search.js`: normalisation, the split of text into index and
-//! query terms, the shard of a term, the build's hashing, and one document's terms.
+//! query terms, the shard of a term, and the build's hashing.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use unicode_normalization::UnicodeNormalization;
-
-use super::{CLASS_BODY, CLASS_FIELD, CLASS_TITLE, SearchDoc};
 
 /// NFKC (full-width letters and digits to half-width) and lowercase, in that order, as
 /// `String.prototype.normalize('NFKC').toLowerCase()` does in the script.
@@ -17,7 +15,7 @@ pub fn normalize(text: &str) -> String {
 
 /// What a character of normalised text does in splitting it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Han,
     Word,
     Separator,
@@ -38,7 +36,7 @@ impl Kind {
 }
 
 /// Takes the characters of normalised text one at a time, with their kinds.
-trait CharSink {
+pub(super) trait CharSink {
     fn push(&mut self, c: char, kind: Kind);
     /// A run of common ideographs (see [`ideographs_at`]), all Han and unchanged.
     fn push_ideographs(&mut self, run: &str);
@@ -62,7 +60,7 @@ impl CharSink for String {
 /// between them are normalised, each as a whole (composition and the final sigma depend on
 /// neighbours). A stretch of characters that each map alone (see [`alone`]) is mapped
 /// character by character: Chinese punctuation and digits never reach the normaliser.
-fn normalize_into(text: &str, stretch: &mut String, out: &mut impl CharSink) {
+pub(super) fn normalize_into(text: &str, stretch: &mut String, out: &mut impl CharSink) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -319,148 +317,9 @@ pub(super) fn key_text(key: u64) -> String {
     }
 }
 
-/// A Han character of a document as [`DocTerms`] holds it: the code point (21 bits), the
-/// class of the part it is in, and whether it follows a Han character in the same run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct HanChar(u32);
-
-impl HanChar {
-    const FOLLOWS: u32 = 1 << 23;
-
-    fn new(code: u32, class: u8, follows: bool) -> HanChar {
-        HanChar(code | (u32::from(class) << 21) | if follows { Self::FOLLOWS } else { 0 })
-    }
-
-    /// The code point.
-    pub(super) fn code(self) -> u32 {
-        self.0 & 0x1F_FFFF
-    }
-
-    pub(super) fn class(self) -> u8 {
-        (self.0 >> 21) as u8 & 3
-    }
-
-    pub(super) fn follows(self) -> bool {
-        self.0 & Self::FOLLOWS != 0
-    }
-}
-
-/// One document's terms, duplicates included, in buffers kept from one document to the
-/// next, so that splitting text allocates nothing once they have grown.
-#[derive(Default)]
-pub(super) struct DocTerms {
-    /// The Han characters, each standing for itself and, with the one before it in its
-    /// run, for a pair.
-    pub(super) han: Vec<HanChar>,
-    /// The words one after another, and where each ends with its class.
-    word_text: String,
-    word_ends: Vec<(usize, u8)>,
-    stretch: String,
-}
-
-impl DocTerms {
-    /// Replaces the terms with those of `doc`: its title, key fields (county, year and the
-    /// others) and body, each term with the class of the part it was found in.
-    pub(super) fn read(&mut self, doc: &SearchDoc) {
-        self.han.clear();
-        self.word_text.clear();
-        self.word_ends.clear();
-        self.split(&doc.title, CLASS_TITLE);
-        if let Some(c) = &doc.county {
-            self.split(c, CLASS_FIELD);
-        }
-        // The year is a term so that "2025 加装电梯" narrows to one campaign.
-        if let Some(y) = doc.year {
-            self.split(&y.to_string(), CLASS_FIELD);
-        }
-        for f in &doc.fields {
-            self.split(f, CLASS_FIELD);
-        }
-        self.split(&doc.body, CLASS_BODY);
-    }
-
-    /// The words with their classes.
-    pub(super) fn words(&self) -> impl Iterator<Item = (&str, u8)> {
-        let starts = std::iter::once(0).chain(self.word_ends.iter().map(|&(end, _)| end));
-        starts
-            .zip(&self.word_ends)
-            .map(|(start, &(end, class))| (&self.word_text[start..end], class))
-    }
-
-    /// Adds the terms of `text`, those of [`index_terms`], without building the normalised
-    /// text or a string per term.
-    fn split(&mut self, text: &str, class: u8) {
-        let mut split = Split {
-            word: self.word_text.len(),
-            han: &mut self.han,
-            word_text: &mut self.word_text,
-            word_ends: &mut self.word_ends,
-            class,
-            in_han: false,
-        };
-        normalize_into(text, &mut self.stretch, &mut split);
-        split.end_word();
-    }
-}
-
-/// The state of [`DocTerms::split`] between two characters.
-struct Split<'a> {
-    han: &'a mut Vec<HanChar>,
-    word_text: &'a mut String,
-    word_ends: &'a mut Vec<(usize, u8)>,
-    class: u8,
-    /// Whether the character before this one is a Han character.
-    in_han: bool,
-    /// Where the current word started in `word_text`.
-    word: usize,
-}
-
-impl Split<'_> {
-    fn end_word(&mut self) {
-        if self.word_text.len() > self.word {
-            self.word = self.word_text.len();
-            self.word_ends.push((self.word, self.class));
-        }
-    }
-}
-
-impl CharSink for Split<'_> {
-    fn push_ideographs(&mut self, run: &str) {
-        self.end_word();
-        let first = self.han.len();
-        // Three bytes each: decoded here, where the compiler sees how many there are.
-        let follows = HanChar::new(0, self.class, true).0;
-        self.han.extend(run.as_bytes().chunks_exact(3).map(|b| {
-            let c = (u32::from(b[0] & 0x0F) << 12)
-                | (u32::from(b[1] & 0x3F) << 6)
-                | u32::from(b[2] & 0x3F);
-            HanChar(c | follows)
-        }));
-        if !self.in_han {
-            self.han[first].0 &= !HanChar::FOLLOWS;
-        }
-        self.in_han = true;
-    }
-
-    fn push(&mut self, c: char, kind: Kind) {
-        match kind {
-            Kind::Han => {
-                self.end_word();
-                self.han
-                    .push(HanChar::new(u32::from(c), self.class, self.in_han));
-            }
-            Kind::Word => self.word_text.push(c),
-            Kind::Separator => self.end_word(),
-        }
-        self.in_han = kind == Kind::Han;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::search::DocKind;
-    use crate::render::search::index::tests::doc;
 
     #[derive(serde::Deserialize)]
     struct Case {
@@ -510,49 +369,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_build_indexes_exactly_the_documented_terms() {
-        let d = doc(
-            "x/",
-            DocKind::Page,
-            "ＷｉＦｉ覆盖",
-            &["示例·金湾 5G"],
-            "𠀋𠀌丽，Ⅻ号楼",
-        );
-        // Each term with its best class.
-        let mut built: std::collections::BTreeMap<String, u8> = Default::default();
-        let mut terms = DocTerms::default();
-        terms.read(&d);
-        let mut han = Vec::new();
-        for (k, h) in terms.han.iter().enumerate() {
-            han.push((key_text(u64::from(h.code())), h.class()));
-            if h.follows() {
-                let pair = pair_key(terms.han[k - 1].code(), h.code());
-                han.push((key_text(pair), h.class()));
-            }
-        }
-        let han = han.into_iter();
-        let words = terms.words().map(|(w, class)| (w.to_owned(), class));
-        for (text, class) in han.chain(words) {
-            let best = built.entry(text).or_default();
-            *best = (*best).max(class);
-        }
-        let mut documented: Vec<String> = [d.title.as_str(), "玉州区", "2025"]
-            .into_iter()
-            .chain(d.fields.iter().map(String::as_str))
-            .chain([d.body.as_str()])
-            .flat_map(index_terms)
-            .collect();
-        documented.sort();
-        documented.dedup();
-        assert_eq!(built.keys().cloned().collect::<Vec<_>>(), documented);
-        assert_eq!(built["覆盖"], CLASS_TITLE);
-        assert_eq!(built["wifi"], CLASS_TITLE);
-        assert_eq!(built["金湾"], CLASS_FIELD);
-        assert_eq!(built["𠀋𠀌"], CLASS_BODY);
-    }
-
-    /// The fast path of `Normalized` is only sound if `alone` agrees with the
+    /// The fast path of `normalize_into` is only sound if `alone` agrees with the
     /// normaliser on every character it accepts.
     #[test]
     fn characters_mapped_alone_are_mapped_as_nfkc_and_lowercase() {
