@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::tokenize::{CharSink, Kind, MixMap, key_text, mix, normalize_into, pair_key};
+use super::tokenize::{CharSink, Kind, MixMap, key_text, normalize_into, pair_key};
 use super::{CLASS_BODY, CLASS_FIELD, CLASS_TITLE, SearchDoc};
 
 /// Posting lists: each posting is `(doc id << 2) | class`, ascending within a list.
@@ -162,10 +162,14 @@ struct Terms<'a> {
 }
 
 impl Terms<'_> {
+    #[inline]
     fn end_word(&mut self) {
-        if self.word.is_empty() {
-            return;
+        if !self.word.is_empty() {
+            self.add_word();
         }
+    }
+
+    fn add_word(&mut self) {
         let v = &mut *self.vocabulary;
         if !v.words.contains_key(self.word.as_str()) {
             v.words.insert(self.word.as_str().into(), Slot::default());
@@ -253,35 +257,46 @@ struct KeyTable {
     /// Key 0 for a free slot; the length is a power of two.
     slots: Vec<(u64, Slot)>,
     len: usize,
+    /// 64 minus the base-2 logarithm of the length: the top bits of a multiplicative
+    /// hash pick the first slot to try.
+    shift: u32,
 }
 
 impl KeyTable {
     #[inline(always)]
     fn slot(&mut self, key: u64) -> &mut Slot {
-        if 2 * (self.len + 1) > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = mix(key) as usize & mask;
-        while self.slots[i].0 != key {
-            if self.slots[i].0 == 0 {
-                self.slots[i].0 = key;
-                self.len += 1;
-                break;
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = self.first(key);
+        loop {
+            match self.slots.get(i) {
+                Some(&(k, _)) if k == key => return &mut self.slots[i].1,
+                Some(&(0, _)) if 2 * (self.len + 1) <= self.slots.len() => {
+                    self.slots[i].0 = key;
+                    self.len += 1;
+                    return &mut self.slots[i].1;
+                }
+                Some(&(0, _)) | None => {
+                    self.grow();
+                    return self.slot(key);
+                }
+                Some(_) => i = (i + 1) & mask,
             }
-            i = (i + 1) & mask;
         }
-        &mut self.slots[i].1
     }
 
+    fn first(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    #[cold]
     fn grow(&mut self) {
         let size = (2 * self.slots.len()).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![(0, Slot::default()); size]);
-        let mask = size - 1;
+        self.shift = 64 - size.trailing_zeros();
         for (key, slot) in old.into_iter().filter(|&(key, _)| key != 0) {
-            let mut i = mix(key) as usize & mask;
+            let mut i = self.first(key);
             while self.slots[i].0 != 0 {
-                i = (i + 1) & mask;
+                i = (i + 1) & (size - 1);
             }
             self.slots[i] = (key, slot);
         }

@@ -162,11 +162,24 @@ fn inline_text(s: &str) -> String {
         none[k] = found.is_none();
         found
     };
+    // Whether `out` has whitespace: only then can collapsing change it.
+    let mut spaced = false;
+    // `rest[..plain]` is text without markup, copied in one piece.
+    let mut plain = 0;
     loop {
-        // Text without markup is copied in one piece.
-        let plain = find_byte(rest.as_bytes(), is_markup).unwrap_or(rest.len());
-        out.push_str(&rest[..plain]);
-        rest = &rest[plain..];
+        let b = rest.as_bytes();
+        let hit = plain
+            + find_byte(&b[plain..], |x| is_markup(x) | may_start_space(x))
+                .unwrap_or(b.len() - plain);
+        if hit < b.len() && !is_markup(b[hit]) {
+            spaced |= space_len(b, hit) > 0;
+            // The bytes after the first of a character are neither markup nor spaces.
+            plain = hit + 1;
+            continue;
+        }
+        out.push_str(&rest[..hit]);
+        rest = &rest[hit..];
+        plain = 0;
         let Some(c) = rest.chars().next() else {
             break;
         };
@@ -175,6 +188,7 @@ fn inline_text(s: &str) -> String {
             '*' | '`' | '~' => rest = after,
             '\\' => {
                 if let Some(n) = after.chars().next() {
+                    spaced |= n.is_whitespace();
                     out.push(n);
                     rest = &after[n.len_utf8()..];
                 } else {
@@ -190,7 +204,9 @@ fn inline_text(s: &str) -> String {
                         .unwrap_or(&after[close + 1..]);
                 }
                 Some(close) => {
-                    out.push_str(&inline_text(&after[..close]));
+                    let text = inline_text(&after[..close]);
+                    spaced |= text.contains(' ');
+                    out.push_str(&text);
                     let tail = &after[close + 1..];
                     let end = match tail.chars().next() {
                         Some('(') => find(tail, ')'),
@@ -210,6 +226,7 @@ fn inline_text(s: &str) -> String {
                     None => after,
                 };
                 out.push(' ');
+                spaced = true;
             }
             '&' => {
                 let entity = [
@@ -223,6 +240,7 @@ fn inline_text(s: &str) -> String {
                 .find(|(e, _)| rest.starts_with(e));
                 match entity {
                     Some((e, ch)) => {
+                        spaced |= ch == ' ';
                         out.push(ch);
                         rest = &rest[e.len()..];
                     }
@@ -238,11 +256,7 @@ fn inline_text(s: &str) -> String {
             }
         }
     }
-    // Most lines have no whitespace to collapse.
-    if next_space(out.as_bytes(), 0).is_none() {
-        return out;
-    }
-    collapse_spaces(&out)
+    if spaced { collapse_spaces(&out) } else { out }
 }
 
 /// The first bytes of the characters that [`inline_text`] treats specially.
@@ -286,8 +300,7 @@ pub(super) fn push_collapsed(out: &mut String, s: &str) -> bool {
 /// bytes are scanned for those that can start one; in Chinese text few do.
 fn next_space(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let mut i = from;
-    let may_start = |x: u8| (x <= b' ') | (x == 0xC2) | (x.wrapping_sub(0xE1) < 3);
-    while let Some(k) = find_byte(&b[i..], may_start) {
+    while let Some(k) = find_byte(&b[i..], may_start_space) {
         let n = space_len(b, i + k);
         if n > 0 {
             return Some((i + k, n));
@@ -295,6 +308,11 @@ fn next_space(b: &[u8], from: usize) -> Option<(usize, usize)> {
         i += k + 1;
     }
     None
+}
+
+/// Whether a whitespace character can start with byte `x`: few bytes of Chinese text can.
+fn may_start_space(x: u8) -> bool {
+    (x <= b' ') | (x == 0xC2) | (x.wrapping_sub(0xE1) < 3)
 }
 
 /// The position of the first byte of `b` for which `hit` holds. Blocks of sixteen bytes
