@@ -1,13 +1,11 @@
 //! `jiayuan serve`: preview with rebuild on change, live reload and an error overlay.
 
-use std::path::PathBuf;
-
 use super::EXIT_FAILED;
 use super::common::SiteArgs;
 use crate::pipeline::{self, BuildFailure};
-use crate::serve::{self, Event, Options};
+use crate::serve::{self, Event, Options, Snapshot};
 
-/// 预览网站：生成到预览文件夹（不是 public），在本机打开网页，修改内容后自动刷新
+/// 预览网站：在内存中生成（不写入 public），在本机打开网页，修改内容后自动刷新
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
@@ -30,8 +28,6 @@ impl Args {
             Err(code) => return code,
         };
         let root = self.site.root.clone();
-        // Never `public/`: a half-edited preview must not be uploaded by mistake.
-        let preview: PathBuf = root.join(".preview");
         let base_path = base_path(&root);
         let opts = Options {
             root: root.clone(),
@@ -39,16 +35,20 @@ impl Args {
             port: self.port,
             prefix: base_path.clone(),
         };
-        let out = preview.clone();
+        // A save re-reads every file but parses and renders again only what changed.
+        crate::load::cache::set_enabled(true);
+        crate::render::markdown::memo::set_enabled(true);
         let rebuild = Box::new(move || {
             // Links keep the base URL's sub-path; the host is the preview server's.
             let base = format!("http://preview.invalid{base_path}");
-            match pipeline::build(&root, &out, today, Some(&base)) {
-                Ok(b) => {
-                    for w in b.warnings.sorted() {
+            let made = Snapshot::make(&root, today, &base);
+            crate::render::markdown::memo::forget_unused();
+            match made {
+                Ok((site, warnings)) => {
+                    for w in warnings.sorted() {
                         eprintln!("{w}");
                     }
-                    Ok(format!("{} 个网页", b.written.pages))
+                    Ok((format!("{} 个网页", site.page_count()), site))
                 }
                 Err(BuildFailure::Content(d)) => Err(d
                     .sorted()
@@ -84,23 +84,35 @@ impl Args {
                     took.as_millis()
                 );
             }
-            Event::Failed { errors, took } => {
-                eprintln!(
+            Event::Failed { errors, took } => print_errors(
+                &format!(
                     "生成失败（用时 {} 毫秒），浏览器中继续显示上一次成功的网页：",
                     took.as_millis()
-                );
-                for e in errors {
-                    eprintln!("{e}");
-                }
-            }
+                ),
+                errors,
+            ),
+            Event::Problems { errors, took } => print_errors(
+                &format!(
+                    "全站检查发现问题（用时 {} 毫秒）：浏览器显示的是新内容，但正式生成（jiayuan build）会因以下问题失败：",
+                    took.as_millis()
+                ),
+                errors,
+            ),
         };
-        match serve::run(&opts, preview, rebuild, &report) {
+        match serve::run(&opts, rebuild, std::sync::Arc::new(report)) {
             Ok(()) => super::EXIT_OK,
             Err(msg) => {
                 eprintln!("错误：{msg}");
                 EXIT_FAILED
             }
         }
+    }
+}
+
+fn print_errors(heading: &str, errors: &[String]) {
+    eprintln!("{heading}");
+    for e in errors {
+        eprintln!("{e}");
     }
 }
 

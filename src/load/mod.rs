@@ -1,6 +1,7 @@
 //! Load: find the content files, read them, and parse each into a located YAML tree (and a
 //! Markdown body for `.md` files). Nothing here knows what a field means.
 
+pub mod cache;
 pub mod frontmatter;
 pub mod prelint;
 pub mod yaml;
@@ -282,7 +283,9 @@ pub fn is_ignored(path: &Path) -> bool {
 fn read_yaml(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
     let relp = rel(root, path);
     let node = read_text(&relp, path, diags, |text, diags| {
-        parse_yaml(&relp, text, 0, diags)
+        cache::parsed(&relp, text, diags, |text, diags| {
+            parse_yaml(&relp, text, 0, diags)
+        })
     })??;
     Some(YamlDoc {
         slug: file_stem(path),
@@ -294,30 +297,9 @@ fn read_yaml(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<YamlDo
 fn read_markdown(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<MarkdownDoc> {
     let relp = rel(root, path);
     let (front, body) = read_text(&relp, path, diags, |text, diags| {
-        let split = match frontmatter::split(text) {
-            Ok(s) => s,
-            Err(frontmatter::SplitError::Missing) => {
-                diags.push(
-                    Diagnostic::error(&relp, Pos::new(1, 1), "文件开头缺少信息块（front matter）")
-                        .hint("文件第一行应为 `---`，接着写 title 等字段，再用一行 `---` 结束，然后才是正文"),
-                );
-                return None;
-            }
-            Err(frontmatter::SplitError::Unclosed) => {
-                diags.push(
-                    Diagnostic::error(&relp, Pos::new(1, 1), "信息块没有结束标记")
-                        .hint("在字段之后、正文之前加一行 `---`"),
-                );
-                return None;
-            }
-        };
-        let offset = split.front_first_line - 1;
-        let front = parse_yaml(&relp, split.front, offset, diags)?;
-        let body = Markdown {
-            text: split.body.to_string(),
-            first_line: split.body_first_line,
-        };
-        Some((front, body))
+        cache::parsed(&relp, text, diags, |text, diags| {
+            split_markdown(&relp, text, diags)
+        })
     })??;
     Some(MarkdownDoc {
         slug: file_stem(path),
@@ -325,6 +307,35 @@ fn read_markdown(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Ma
         front,
         body,
     })
+}
+
+/// A Markdown file's front matter, parsed, and its body.
+fn split_markdown(relp: &Path, text: &str, diags: &mut Diagnostics) -> Option<(Node, Markdown)> {
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(frontmatter::SplitError::Missing) => {
+            diags.push(
+                Diagnostic::error(relp, Pos::new(1, 1), "文件开头缺少信息块（front matter）").hint(
+                    "文件第一行应为 `---`，接着写 title 等字段，再用一行 `---` 结束，然后才是正文",
+                ),
+            );
+            return None;
+        }
+        Err(frontmatter::SplitError::Unclosed) => {
+            diags.push(
+                Diagnostic::error(relp, Pos::new(1, 1), "信息块没有结束标记")
+                    .hint("在字段之后、正文之前加一行 `---`"),
+            );
+            return None;
+        }
+    };
+    let offset = split.front_first_line - 1;
+    let front = parse_yaml(relp, split.front, offset, diags)?;
+    let body = Markdown {
+        text: split.body.to_string(),
+        first_line: split.body_first_line,
+    };
+    Some((front, body))
 }
 
 fn parse_yaml(relp: &Path, text: &str, line_offset: u32, diags: &mut Diagnostics) -> Option<Node> {

@@ -38,7 +38,7 @@ pub struct TocEntry {
 }
 
 /// A rendered text.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
     /// Level-2 and level-3 headings in order.
@@ -252,6 +252,13 @@ fn depth<'a>(root: &'a comrak::nodes::AstNode<'a>) -> usize {
 /// Renders one Markdown text with the links it may use. Text too deeply nested or too
 /// costly to parse is not rendered: the reason is in `problems`, which fails the build.
 pub fn render(text: &str, links: &Links) -> Rendered {
+    if !memo::ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+        return render_now(text, links);
+    }
+    memo::render(text, links, render_now)
+}
+
+fn render_now(text: &str, links: &Links) -> Rendered {
     let markup = text.bytes().filter(|&b| is_markup(b)).count();
     if markup > MAX_MARKUP {
         return refused(format!(
@@ -616,5 +623,90 @@ mod tests {
         assert_eq!(classify("2025:x"), Local);
         assert_eq!(classify("#a:b"), Local);
         assert_eq!(classify("mailto:a@b"), Contact);
+    }
+}
+
+/// The preview's memo of rendered texts: a save changes one text, and the other twelve
+/// thousand need not be rendered again. Only `serve` turns it on. The key is everything
+/// `render` reads, compared in full.
+pub mod memo {
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::{Mutex, OnceLock};
+
+    use super::{Links, Rendered};
+
+    pub(super) static ENABLED: AtomicBool = AtomicBool::new(false);
+
+    /// The build that is running; each rendering records the last build that used it.
+    static BUILD: AtomicU64 = AtomicU64::new(0);
+
+    /// Where a text's links point: base, campaign files, files base.
+    type Place = (Box<str>, Box<[String]>, Box<str>);
+
+    struct Kept {
+        place: Place,
+        rendered: Rendered,
+        used: u64,
+    }
+
+    /// Renderings by text.
+    static MEMO: OnceLock<Mutex<HashMap<Box<str>, Vec<Kept>>>> = OnceLock::new();
+
+    /// Keeps and uses renderings from now on (`true`), or renders every text (`false`,
+    /// as at start).
+    pub fn set_enabled(on: bool) {
+        ENABLED.store(on, Ordering::Relaxed);
+    }
+
+    /// Forgets every rendering the build just finished did not use, so that edits do not
+    /// pile up, and starts the next build.
+    pub fn forget_unused() {
+        let build = BUILD.fetch_add(1, Ordering::Relaxed);
+        let mut map = MEMO
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, kept| {
+            kept.retain(|k| k.used == build);
+            !kept.is_empty()
+        });
+    }
+
+    pub(super) fn render(
+        text: &str,
+        links: &Links,
+        render_now: fn(&str, &Links) -> Rendered,
+    ) -> Rendered {
+        let build = BUILD.load(Ordering::Relaxed);
+        let same =
+            |p: &Place| *p.0 == *links.base && *p.1 == *links.files && *p.2 == *links.files_base;
+        let memo = MEMO.get_or_init(Default::default);
+        {
+            let mut map = memo.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(k) = map
+                .get_mut(text)
+                .and_then(|kept| kept.iter_mut().find(|k| same(&k.place)))
+            {
+                k.used = build;
+                return k.rendered.clone();
+            }
+        }
+        let rendered = render_now(text, links);
+        let kept = Kept {
+            place: (
+                links.base.into(),
+                links.files.into(),
+                links.files_base.into(),
+            ),
+            rendered: rendered.clone(),
+            used: build,
+        };
+        memo.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(text.into())
+            .or_default()
+            .push(kept);
+        rendered
     }
 }

@@ -34,6 +34,12 @@ pub struct Written {
     pub files: usize,
 }
 
+/// Where a build's output goes: a file's path under the output folder, and its bytes.
+pub type Put<'a> = dyn Fn(&str, &[u8]) + Sync + 'a;
+
+/// Where problems go, in Chinese.
+pub type Fail<'a> = dyn Fn(String) + Sync + 'a;
+
 /// Renders the checked site at `root` into `staging`. On failure every problem found is
 /// returned, in Chinese, and the caller discards the staging folder.
 pub fn render(
@@ -43,8 +49,6 @@ pub fn render(
     base_url: &str,
     staging: &Staging,
 ) -> Result<Written, Vec<String>> {
-    let urls = Urls::new(base_url);
-    let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
     let _render = phase("渲染与写入");
     let errors = Mutex::new(Vec::new());
     let fail = |msg: String| errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
@@ -56,44 +60,27 @@ pub fn render(
     // Set when the pages cannot be made, so the side stops early.
     let failed = AtomicBool::new(false);
     // The view and the pages on both cores; beside them from the start, the outputs that
-    // need only the site: theme files, summary tables and the search index.
-    let (pages, search_count) = rayon::join(
+    // need only the site: summary tables and the search index.
+    let (pages, side_files) = rayon::join(
         || {
-            let out = pages_and_feed(root, site, facts, &urls, &theme, &put, &fail);
-            failed.store(out.is_err(), Ordering::Relaxed);
-            out
-        },
-        || {
-            let side = phase("汇总表与主题文件");
-            for (rel, bytes) in theme.statics() {
-                put(&format!("static/{rel}"), bytes);
+            let prepared = prepare(root, site, facts, base_url);
+            failed.store(prepared.is_err(), Ordering::Relaxed);
+            let prepared = prepared?;
+            for (rel, bytes) in &prepared.generated {
+                put(rel, bytes);
             }
-            for (rel, bytes) in summary_files(site, facts) {
-                match bytes {
-                    Ok(b) => put(&rel, &b),
+            for (src, out) in &prepared.attachments {
+                match read_attachment(root, src) {
+                    Ok(bytes) => put(out, &bytes),
                     Err(e) => fail(e),
                 }
             }
-            drop(side);
-            if failed.load(Ordering::Relaxed) {
-                return 0;
-            }
-            // The search index does not depend on rendered pages; no page links to its
-            // files, so they stay out of the link check's set.
-            let _search = phase("搜索索引");
-            let mut search_files = 0;
-            search_index(site, |rel, bytes| {
-                put(rel, bytes);
-                search_files += 1;
-            });
-            search_files
+            let broken = render_pages(&prepared, &put, &fail);
+            Ok::<_, Vec<String>>((prepared.jobs.len(), prepared.targets.len(), broken))
         },
+        || tables_and_search(site, facts, &put, &fail, &failed),
     );
-    let Built {
-        pages,
-        files,
-        broken,
-    } = pages?;
+    let (pages, files, broken) = pages?;
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
         errors = broken;
@@ -106,30 +93,67 @@ pub fn render(
     }
     Ok(Written {
         pages,
-        files: files + search_count,
+        files: files + side_files,
     })
 }
 
-/// What `pages_and_feed` wrote: pages, files (search index aside), broken links.
-struct Built {
-    pages: usize,
-    files: usize,
-    broken: Vec<String>,
+/// The outputs that need only the site: each year's summary tables, then the search
+/// index; returns how many files were made. Stops before the index once `stop` is set.
+pub fn tables_and_search(
+    site: &Site,
+    facts: &Facts,
+    put: &Put,
+    fail: &Fail,
+    stop: &AtomicBool,
+) -> usize {
+    let side = phase("汇总表与主题文件");
+    let mut made = 0;
+    for (rel, bytes) in summary_files(site, facts) {
+        match bytes {
+            Ok(b) => put(&rel, &b),
+            Err(e) => fail(e),
+        }
+    }
+    drop(side);
+    if stop.load(Ordering::Relaxed) {
+        return 0;
+    }
+    // The search index does not depend on rendered pages; no page links to its files, so
+    // they stay out of the link check's set.
+    let _search = phase("搜索索引");
+    search_index(site, |rel, bytes| {
+        put(rel, bytes);
+        made += 1;
+    });
+    made
 }
 
-/// The view, its tera values, every page, the feed, the sitemap and the attachments. Fails
-/// only when the view or the templates cannot be made; other errors go to `fail`.
-fn pages_and_feed(
+/// Everything but the summary tables and the search index, ready to render: the engine,
+/// one job per page, the small files made from the view (feed, sitemap, robots.txt, the
+/// theme's files) and the attachments to copy. Owns all it needs; the site can change
+/// after. Fails only when the theme, the view or the templates cannot be made.
+pub struct Prepared {
+    pub urls: Urls,
+    pub engine: engine::Engine,
+    pub jobs: Vec<pages::Job>,
+    /// (output path, bytes).
+    pub generated: Vec<(String, Vec<u8>)>,
+    /// (source path under the site root, output path), sorted.
+    pub attachments: Vec<(std::path::PathBuf, String)>,
+    /// Every file the build writes, for the link check.
+    pub targets: links::Targets,
+}
+
+pub fn prepare(
     root: &Path,
     site: &Site,
     facts: &Facts,
-    urls: &Urls,
-    theme: &theme::Theme,
-    put: &(dyn Fn(&str, &[u8]) + Sync),
-    fail: &(dyn Fn(String) + Sync),
-) -> Result<Built, Vec<String>> {
-    let prepare = phase("视图与模板数据");
-    let view = view::build(site, facts, urls);
+    base_url: &str,
+) -> Result<Prepared, Vec<String>> {
+    let urls = Urls::new(base_url);
+    let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
+    let _prepare = phase("视图与模板数据");
+    let view = view::build(site, facts, &urls);
     if !view.problems.is_empty() {
         return Err(view
             .problems
@@ -143,70 +167,96 @@ fn pages_and_feed(
         .get_from_path("site")
         .cloned()
         .unwrap_or_else(Value::none);
-    let engine = engine::Engine::new(theme, site_value).map_err(|e| vec![e])?;
-    let jobs = pages::jobs(&view, &root_value, urls);
-    put(urls::path::FEED, feed::atom(&view, urls).as_bytes());
-    put(urls::path::SITEMAP, feed::sitemap(&jobs, urls).as_bytes());
-    put("robots.txt", feed::robots(urls).as_bytes());
+    let engine = engine::Engine::new(&theme, site_value).map_err(|e| vec![e])?;
+    let jobs = pages::jobs(&view, &root_value, &urls);
+    let mut generated = vec![
+        (
+            urls::path::FEED.to_string(),
+            feed::atom(&view, &urls).into_bytes(),
+        ),
+        (
+            urls::path::SITEMAP.to_string(),
+            feed::sitemap(&jobs, &urls).into_bytes(),
+        ),
+        ("robots.txt".to_string(), feed::robots(&urls).into_bytes()),
+    ];
+    generated.extend(
+        theme
+            .statics()
+            .map(|(rel, bytes)| (format!("static/{rel}"), bytes.to_vec())),
+    );
     let mut attachments = view.files.clone();
     attachments.sort();
     attachments.dedup();
     // The pages hold what they need of the view as tera values.
     drop(view);
+    drop(root_value);
     release_freed_memory();
 
     // Every file the build writes is known before any is written, so each page's links are
     // checked in the worker that rendered it, while the page is still in memory.
     let mut files: HashSet<String> = jobs.iter().map(|j| j.out.clone()).collect();
-    files.extend([urls::path::FEED, urls::path::SITEMAP, "robots.txt"].map(String::from));
-    files.extend(theme.statics().map(|(rel, _)| format!("static/{rel}")));
+    files.extend(generated.iter().map(|(rel, _)| rel.clone()));
     files.extend(site.campaigns.iter().flat_map(|c| summary_paths(c.year)));
     files.extend(attachments.iter().map(|(_, out)| out.clone()));
     let targets = links::Targets::new(files, &urls.base);
-    let pages = jobs.len();
-    drop(prepare);
-
-    for (src, out) in &attachments {
-        match read_attachment(root, src) {
-            Ok(bytes) => put(out, &bytes),
-            Err(e) => fail(e),
-        }
-    }
-    let broken = render_pages(jobs, &engine, &targets, urls, put, fail);
-    Ok(Built {
-        pages,
-        files: targets.len(),
-        broken,
+    Ok(Prepared {
+        urls,
+        engine,
+        jobs,
+        generated,
+        attachments,
+        targets,
     })
 }
 
-/// Renders, writes and link-checks every page on all cores; returns the broken links. Each
-/// job is dropped once its page is written, and its context lives only while it renders.
-fn render_pages(
-    jobs: Vec<pages::Job>,
-    engine: &engine::Engine,
-    targets: &links::Targets,
-    urls: &Urls,
-    put: &(dyn Fn(&str, &[u8]) + Sync),
-    fail: &(dyn Fn(String) + Sync),
+/// Renders one page into `html` (cleared first).
+pub fn render_page(
+    prepared: &Prepared,
+    job: &pages::Job,
+    html: &mut Vec<u8>,
+) -> Result<(), String> {
+    html.clear();
+    prepared
+        .engine
+        .render_into(job.template, &job.context(&prepared.urls.origin), html)
+        .map_err(|e| engine::describe(&e, Some(&job.out), job.content.as_deref()))
+}
+
+/// Renders, hands to `put` and link-checks every page on all cores; returns the broken
+/// links. A page's context lives only while it renders.
+pub fn render_pages(prepared: &Prepared, put: &Put, fail: &Fail) -> Vec<String> {
+    render_pages_until(prepared, put, fail, &AtomicBool::new(false))
+}
+
+/// `render_pages`, skipping the pages not yet started once `stop` is set.
+pub fn render_pages_until(
+    prepared: &Prepared,
+    put: &Put,
+    fail: &Fail,
+    stop: &AtomicBool,
 ) -> Vec<String> {
     let _pages = phase("页面");
-    jobs.into_par_iter()
+    let urls = &prepared.urls;
+    prepared
+        .jobs
+        .par_iter()
+        .filter(|_| !stop.load(Ordering::Relaxed))
         .map_init(Vec::new, |html, job| {
             let mut broken = Vec::new();
-            match engine.render_into(job.template, &job.context(&urls.origin), html) {
+            match render_page(prepared, job, html) {
                 Ok(()) => {
                     put(&job.out, html);
                     links::check_page(
                         &job.out,
                         html,
-                        targets,
+                        &prepared.targets,
                         &urls.origin,
                         &urls.base,
                         &mut broken,
                     );
                 }
-                Err(e) => fail(engine::describe(&e, Some(&job.out), job.content.as_deref())),
+                Err(e) => fail(e),
             }
             broken
         })
@@ -230,7 +280,7 @@ fn release_freed_memory() {
 /// Reads a campaign file to publish. Its real place must be inside `content/`: a `files/`
 /// folder (or a year folder) that is a symbolic link to elsewhere would otherwise publish
 /// whatever it points at, e.g. the server's own files.
-fn read_attachment(root: &Path, src: &Path) -> Result<Vec<u8>, String> {
+pub fn read_attachment(root: &Path, src: &Path) -> Result<Vec<u8>, String> {
     let shown = crate::diag::display_path(src);
     let unreadable = |e: std::io::Error| format!("无法读取附件 {shown}：{e}");
     let real = root.join(src).canonicalize().map_err(unreadable)?;

@@ -1,14 +1,16 @@
-//! The preview HTTP server: static files from the preview folder, the site's 404 page,
-//! the base URL's sub-path, and a long-poll endpoint that tells pages to reload.
+//! The preview HTTP server: the site's files from the in-memory site, its 404 page, the
+//! base URL's sub-path, and a long-poll endpoint that tells pages to reload.
 
-use std::fs;
 use std::io::Cursor;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use tiny_http::{Header, Request, Response, Server};
 
-/// What every page's reload script waits on: a build generation and its errors.
+use super::site::Snapshot;
+
+/// What every page's reload script waits on: the site being served, its generation and
+/// the errors to show.
 #[derive(Default)]
 pub struct Shared {
     state: Mutex<State>,
@@ -20,24 +22,57 @@ struct State {
     generation: u64,
     /// The last build's errors, formatted; empty when it succeeded.
     errors: Vec<String>,
+    /// The last site that could be made; `None` until one could.
+    site: Option<Arc<Snapshot>>,
 }
 
 impl Shared {
-    /// Records a finished build and wakes every waiting page.
-    pub fn publish(&self, errors: Vec<String>) {
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+    /// Records a finished rebuild and wakes every waiting page. A failed rebuild passes no
+    /// site: the last good one stays served under its errors.
+    pub fn publish(&self, site: Option<Arc<Snapshot>>, errors: Vec<String>) {
+        let mut s = self.lock();
         s.generation += 1;
         s.errors = errors;
+        if site.is_some() {
+            s.site = site;
+        }
         self.changed.notify_all();
     }
 
+    /// Shows the problems the background check found in `site`, if it is still served.
+    pub fn publish_problems(&self, site: &Arc<Snapshot>, errors: Vec<String>) {
+        let mut s = self.lock();
+        if s.site.as_ref().is_some_and(|cur| Arc::ptr_eq(cur, site)) {
+            s.generation += 1;
+            s.errors = errors;
+            self.changed.notify_all();
+        }
+    }
+
+    /// Whether `site` is the one being served.
+    pub fn is_current(&self, site: &Arc<Snapshot>) -> bool {
+        self.lock()
+            .site
+            .as_ref()
+            .is_some_and(|cur| Arc::ptr_eq(cur, site))
+    }
+
+    /// The site being served.
+    pub fn site(&self) -> Option<Arc<Snapshot>> {
+        self.lock().site.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn snapshot(&self) -> State {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.lock().clone()
     }
 
     /// Waits until the generation differs from `since`, or the timeout passes.
     fn wait(&self, since: u64, timeout: Duration) -> State {
-        let guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = self.lock();
         let (guard, _) = self
             .changed
             .wait_timeout_while(guard, timeout, |s| s.generation == since)
@@ -51,14 +86,14 @@ const POLL: &str = "/__jiayuan/poll";
 const SCRIPT: &str = "/__jiayuan/reload.js";
 
 /// Serves until the server is dropped. `prefix` is the base URL's path (`/` or `/sub/`).
-pub fn serve(server: Arc<Server>, dir: PathBuf, prefix: String, shared: Arc<Shared>) {
+pub fn serve(server: Arc<Server>, prefix: String, shared: Arc<Shared>) {
     for request in server.incoming_requests() {
-        let (dir, prefix, shared) = (dir.clone(), prefix.clone(), shared.clone());
-        std::thread::spawn(move || handle(request, &dir, &prefix, &shared));
+        let (prefix, shared) = (prefix.clone(), shared.clone());
+        std::thread::spawn(move || handle(request, &prefix, &shared));
     }
 }
 
-fn handle(request: Request, dir: &Path, prefix: &str, shared: &Shared) {
+fn handle(request: Request, prefix: &str, shared: &Shared) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let response = if path == POLL {
@@ -82,36 +117,34 @@ fn handle(request: Request, dir: &Path, prefix: &str, shared: &Shared) {
             200,
         )
     } else if let Some(rest) = path.strip_prefix(prefix) {
-        file_response(dir, prefix, rest, shared)
+        file_response(prefix, rest, shared)
     } else if path == "/" || format!("{path}/") == prefix {
         redirect(prefix)
     } else {
-        not_found(dir, prefix, shared)
+        not_found(shared)
     };
     let _ = request.respond(response);
 }
 
-fn file_response(
-    dir: &Path,
-    prefix: &str,
-    rest: &str,
-    shared: &Shared,
-) -> Response<Cursor<Vec<u8>>> {
+fn file_response(prefix: &str, rest: &str, shared: &Shared) -> Response<Cursor<Vec<u8>>> {
     let decoded = percent_decode(rest);
-    let rel = Path::new(&decoded);
-    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return not_found(dir, prefix, shared);
+    if Path::new(&decoded)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return not_found(shared);
     }
-    let mut full = dir.join(rel);
-    if full.is_dir() {
-        if !rest.is_empty() && !rest.ends_with('/') {
-            return redirect(&format!("{prefix}{rest}/"));
-        }
-        full = full.join("index.html");
-    }
-    match fs::read(&full) {
-        Ok(body) => {
-            let ctype = content_type(&full);
+    let Some(site) = shared.site() else {
+        return not_found(shared);
+    };
+    let rel = if decoded.is_empty() || decoded.ends_with('/') {
+        format!("{decoded}index.html")
+    } else {
+        decoded
+    };
+    match site.get(&rel) {
+        Some(Ok(body)) => {
+            let ctype = content_type(Path::new(&rel));
             let body = if ctype.starts_with("text/html") {
                 inject(body, shared)
             } else {
@@ -119,12 +152,30 @@ fn file_response(
             };
             bytes(body, ctype, 200)
         }
-        Err(_) => not_found(dir, prefix, shared),
+        Some(Err(e)) => bytes(
+            inject(error_page(&e).into_bytes(), shared),
+            "text/html; charset=utf-8",
+            500,
+        ),
+        None if site.is_folder(&rel) => redirect(&format!("{prefix}{rest}/")),
+        None => not_found(shared),
     }
 }
 
-fn not_found(dir: &Path, _prefix: &str, shared: &Shared) -> Response<Cursor<Vec<u8>>> {
-    let body = fs::read(dir.join("404.html")).unwrap_or_else(|_| {
+/// A page that could not be rendered: the message, where the page would be.
+fn error_page(message: &str) -> String {
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<!doctype html><meta charset=utf-8><title>生成失败</title><body><pre>{escaped}</pre></body>"
+    )
+}
+
+fn not_found(shared: &Shared) -> Response<Cursor<Vec<u8>>> {
+    let page = shared.site().and_then(|s| s.get("404.html")?.ok());
+    let body = page.unwrap_or_else(|| {
         "<!doctype html><meta charset=utf-8><title>404</title><p>页面不存在"
             .as_bytes()
             .to_vec()
@@ -272,7 +323,7 @@ mod tests {
         .unwrap();
         assert!(out.contains("<p>x</p><script src=\"/__jiayuan/reload.js\""));
         assert!(out.ends_with("</body></html>"));
-        shared.publish(vec!["a.yaml:1:2: 错误：\"x\"\n</script>".into()]);
+        shared.publish(None, vec!["a.yaml:1:2: 错误：\"x\"\n</script>".into()]);
         let json = state_json(&shared.snapshot());
         assert_eq!(
             json,

@@ -1,12 +1,18 @@
-//! `serve`'s engine: build into a preview folder, serve it, rebuild on change.
-//! Every rebuild is a full build, so the served site always equals a clean build.
+//! `serve`'s engine: keep the previewed site in memory, serve it, rebuild on change.
+//! Every rebuild checks the whole site again and prepares every page (files that did not
+//! change are not parsed or rendered again, see `load::cache` and `markdown::memo`), so the
+//! served site always equals a clean build of the same files; `site` renders each page
+//! when it is asked for.
 
 pub mod http;
+pub mod site;
 pub mod watch;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub use site::Snapshot;
 
 /// How to preview a site.
 pub struct Options {
@@ -17,8 +23,8 @@ pub struct Options {
     pub prefix: String,
 }
 
-/// One full build into the preview folder: a one-line summary, or the formatted errors.
-pub type Rebuild = dyn Fn() -> Result<String, Vec<String>> + Send + Sync;
+/// One rebuild: a one-line summary and the new site, or the formatted errors.
+pub type Rebuild = dyn Fn() -> Result<(String, Snapshot), Vec<String>> + Send + Sync;
 
 /// Events the command line reports to the user.
 pub enum Event<'a> {
@@ -32,16 +38,19 @@ pub enum Event<'a> {
         errors: &'a [String],
         took: Duration,
     },
+    /// The full check after a rebuild found what would stop `jiayuan build`.
+    Problems {
+        errors: &'a [String],
+        took: Duration,
+    },
 }
+
+/// Where events go; called from the rebuild loop and from the background check.
+pub type Report = Arc<dyn Fn(Event) + Send + Sync>;
 
 /// Starts the watcher, the first build, the server and the rebuild loop; returns early
 /// only when the port or the watcher cannot be set up.
-pub fn run(
-    opts: &Options,
-    preview: PathBuf,
-    rebuild: Box<Rebuild>,
-    report: &dyn Fn(Event),
-) -> Result<(), String> {
+pub fn run(opts: &Options, rebuild: Box<Rebuild>, report: Report) -> Result<(), String> {
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {
         format!(
             "无法在 {}:{} 启动预览服务器：{e}\n  提示：端口可能已被占用，请换一个端口，例如 `jiayuan serve --port {}`",
@@ -54,29 +63,35 @@ pub fn run(
     let watch = watch::Watch::start(&opts.root)?;
     let shared = Arc::new(http::Shared::default());
     let build_once = |changed: &[PathBuf]| {
+        // The previous site's background check is of no use any more; free the cores.
+        if let Some(old) = shared.site() {
+            old.supersede();
+        }
         let t = Instant::now();
         match rebuild() {
-            Ok(summary) => {
-                shared.publish(Vec::new());
+            Ok((summary, site)) => {
+                let site = Arc::new(site);
+                shared.publish(Some(site.clone()), Vec::new());
                 report(Event::Built {
                     summary: &summary,
                     took: t.elapsed(),
                     changed,
                 });
+                check_in_background(site, shared.clone(), report.clone(), t);
             }
             Err(errors) => {
                 report(Event::Failed {
                     errors: &errors,
                     took: t.elapsed(),
                 });
-                shared.publish(errors);
+                shared.publish(None, errors);
             }
         }
     };
     build_once(&[]);
     {
         let (server, shared, prefix) = (server.clone(), shared.clone(), opts.prefix.clone());
-        std::thread::spawn(move || http::serve(server, preview, prefix, shared));
+        std::thread::spawn(move || http::serve(server, prefix, shared));
     }
     // With `--port 0` the system picks a free port; report the one actually bound.
     let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
@@ -84,4 +99,20 @@ pub fn run(
     report(Event::Listening(&url));
     watch.run(Duration::from_millis(80), |changed| build_once(&changed));
     Ok(())
+}
+
+/// Renders the whole new site once, off the rebuild loop, and shows what would stop a
+/// build in the browser's overlay, unless a newer site replaced this one meanwhile.
+fn check_in_background(site: Arc<Snapshot>, shared: Arc<http::Shared>, report: Report, t: Instant) {
+    std::thread::spawn(move || {
+        let errors = site.problems();
+        if errors.is_empty() || !shared.is_current(&site) {
+            return;
+        }
+        report(Event::Problems {
+            errors: &errors,
+            took: t.elapsed(),
+        });
+        shared.publish_problems(&site, errors);
+    });
 }

@@ -1,0 +1,213 @@
+//! The preview's invariant: after any edit, the in-memory site `serve` shows is the site
+//! `jiayuan build` writes from the same files, byte for byte, file for file, and it fails
+//! when the build fails, with the same errors. The preview parses and renders again only
+//! what changed (`load::cache`, `markdown::memo`), so this applies a seeded series of
+//! random edits to a copy of the bundled example and compares after every one.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use common::{copy_dir, tree};
+use jiayuan::diag::Diagnostics;
+use jiayuan::pipeline::{self, BuildFailure};
+use jiayuan::serve::Snapshot;
+
+const BASE: &str = "http://preview.invalid/mhjy/";
+
+/// A small deterministic generator (xorshift64), so a failure can be replayed by seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    v.sort();
+    v
+}
+
+fn errors(failure: BuildFailure) -> Vec<String> {
+    match failure {
+        BuildFailure::Content(d) => d
+            .sorted()
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect(),
+        BuildFailure::Output(e) => e,
+    }
+}
+
+/// One random edit of the kinds a user makes; returns what it did, for the failure message.
+/// `broken` holds the undo of each edit that may leave the site failing: the file's old
+/// text, or `None` for a file to remove; undoing one is itself an edit.
+fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>) -> String {
+    let year = root.join("content/campaigns/2025");
+    let estates = files_in(&year.join("estates"), "yaml");
+    let cases = files_in(&year.join("experiences"), "md");
+    let estate = &estates[rng.below(estates.len())];
+    let text = std::fs::read_to_string(estate).unwrap();
+    let name = estate.file_name().unwrap().to_string_lossy().to_string();
+    if !broken.is_empty() && rng.below(2) == 0 {
+        // Last in, first out, so that undoing restores states that did build.
+        let (path, text) = broken.pop().unwrap();
+        match text {
+            Some(text) => std::fs::write(&path, text).unwrap(),
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        return format!("undid the edit of {}", path.display());
+    }
+    match rng.below(8) {
+        0 => {
+            let n = rng.below(100);
+            std::fs::write(estate, text.replacen("name: ", &format!("name: 改{n}"), 1)).unwrap();
+            format!("renamed the estate in {name}")
+        }
+        1 => {
+            // A score moves: every rank of the year may change.
+            let v = format!("{}.5", 20 + rng.below(9));
+            let key = "{satisfaction: ";
+            if let Some(at) = text.find(key).map(|i| i + key.len()) {
+                let end = at + text[at..].find(',').unwrap();
+                let edited = format!("{}{v}{}", &text[..at], &text[end..]);
+                std::fs::write(estate, edited).unwrap();
+            }
+            format!("changed a score in {name}")
+        }
+        2 => {
+            // Case studies may name it: the site fails until it is back.
+            broken.push((estate.clone(), Some(text.clone())));
+            std::fs::remove_file(estate).unwrap();
+            format!("deleted {name}")
+        }
+        3 => {
+            let n = rng.below(1000);
+            let copy = estate.with_file_name(format!("copy-{n}.yaml"));
+            std::fs::write(&copy, text.replacen("name: ", "name: 副本", 1)).unwrap();
+            format!("copied {name} to copy-{n}.yaml")
+        }
+        4 => {
+            broken.push((estate.clone(), Some(text.clone())));
+            std::fs::write(estate, format!("{text}\nscores: [oops\n")).unwrap();
+            format!("broke the YAML of {name}")
+        }
+        5 => {
+            let case = &cases[rng.below(cases.len())];
+            let mut body = std::fs::read_to_string(case).unwrap();
+            body.push_str(&format!(
+                "\n\n## 新增小节{}\n\n补充**说明**。\n",
+                rng.below(50)
+            ));
+            std::fs::write(case, body).unwrap();
+            format!("added a section to {}", case.display())
+        }
+        6 => {
+            let target = estate.with_file_name(format!("moved-{}.yaml", rng.below(1000)));
+            std::fs::rename(estate, &target).unwrap();
+            broken.push((estate.clone(), Some(text.clone())));
+            broken.push((target, None));
+            format!("renamed the file {name}")
+        }
+        _ => {
+            // A link to a page that does not exist: only rendering every page finds it.
+            let case = &cases[rng.below(cases.len())];
+            let mut body = std::fs::read_to_string(case).unwrap();
+            body.push_str("\n\n见[不存在的页面](/2025/estates/no-such-estate/)。\n");
+            broken.push((case.clone(), Some(std::fs::read_to_string(case).unwrap())));
+            std::fs::write(case, body).unwrap();
+            format!("linked a missing page from {}", case.display())
+        }
+    }
+}
+
+/// What `serve` does on a save: the caches on.
+fn preview(root: &Path, today: NaiveDate) -> Result<(Snapshot, Diagnostics), BuildFailure> {
+    set_caches(true);
+    let made = Snapshot::make(root, today, BASE);
+    jiayuan::render::markdown::memo::forget_unused();
+    made
+}
+
+/// What `jiayuan build` does: every file parsed and rendered afresh.
+fn clean_build(root: &Path, out: &Path, today: NaiveDate) -> Result<pipeline::Built, BuildFailure> {
+    set_caches(false);
+    pipeline::build(root, out, today, Some(BASE))
+}
+
+fn set_caches(on: bool) {
+    jiayuan::load::cache::set_enabled(on);
+    jiayuan::render::markdown::memo::set_enabled(on);
+}
+
+#[test]
+fn preview_equals_clean_build_after_random_edits() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&repo.join("content"), &root.join("content"));
+    let today = NaiveDate::from_ymd_opt(2025, 9, 25).unwrap();
+    let out = dir.path().join("public");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut broken = Vec::new();
+    let mut history = vec!["the bundled example".to_string()];
+    let (mut ok, mut failed) = (0, 0);
+    for _ in 0..60 {
+        let step = history.join(" → ");
+        let made = preview(&root, today);
+        let _ = std::fs::remove_dir_all(&out);
+        match (clean_build(&root, &out, today), made) {
+            (Ok(_), Ok((site, _))) => {
+                let built = tree(&out);
+                let served: Vec<String> = site.paths();
+                let listed: Vec<String> = built.keys().cloned().collect();
+                assert_eq!(served, listed, "same files after: {step}");
+                for (rel, bytes) in &built {
+                    let got = site.get(rel).unwrap().unwrap();
+                    assert!(got == *bytes, "{rel} differs after: {step}");
+                }
+                assert_eq!(site.problems(), Vec::<String>::new(), "after: {step}");
+                ok += 1;
+            }
+            (Err(b), Ok((site, _))) => {
+                // Content was fine; the build failed rendering (e.g. a broken link).
+                let want = errors(b);
+                assert!(!want.is_empty());
+                assert_eq!(site.problems(), want, "same problems after: {step}");
+                failed += 1;
+            }
+            (Err(b), Err(p)) => {
+                let (p, b) = (errors(p), errors(b));
+                if std::env::var("SHOW").is_ok() {
+                    eprintln!("{step}\n{b:?}\n");
+                }
+                assert_eq!(p, b, "same errors after: {step}");
+                failed += 1;
+            }
+            (Ok(_), Err(p)) => panic!(
+                "preview failed but build did not after {step}: {:?}",
+                errors(p)
+            ),
+        }
+        history.push(edit(&root, &mut rng, &mut broken));
+    }
+    // The series must exercise both outcomes, or it proves less than it claims.
+    assert!(
+        ok >= 15 && failed >= 10,
+        "{ok} good and {failed} failing states"
+    );
+}
