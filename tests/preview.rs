@@ -72,7 +72,7 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
         }
         return format!("undid the edit of {}", path.display());
     }
-    match rng.below(8) {
+    match rng.below(10) {
         0 => {
             let n = rng.below(100);
             std::fs::write(estate, text.replacen("name: ", &format!("name: 改{n}"), 1)).unwrap();
@@ -123,6 +123,26 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
             broken.push((target, None));
             format!("renamed the file {name}")
         }
+        7 => {
+            // The year's settings: a county leaves the list, so its estates no longer
+            // validate although their files did not change.
+            let settings = year.join("campaign.yaml");
+            let text = std::fs::read_to_string(&settings).unwrap();
+            broken.push((settings.clone(), Some(text.clone())));
+            std::fs::write(&settings, text.replacen("容县, ", "", 1)).unwrap();
+            "took 容县 out of campaign.yaml".to_string()
+        }
+        8 => {
+            let settings = year.join("campaign.yaml");
+            let text = std::fs::read_to_string(&settings).unwrap();
+            let edited = text.replacen(
+                "title: 2025年度",
+                &format!("title: 2025年度第{}", rng.below(9)),
+                1,
+            );
+            std::fs::write(&settings, edited).unwrap();
+            "changed the campaign title".to_string()
+        }
         _ => {
             // A link to a page that does not exist: only rendering every page finds it.
             let case = &cases[rng.below(cases.len())];
@@ -166,7 +186,7 @@ fn preview_equals_clean_build_after_random_edits() {
     let mut broken = Vec::new();
     let mut history = vec!["the bundled example".to_string()];
     let (mut ok, mut failed) = (0, 0);
-    for _ in 0..60 {
+    for _ in 0..80 {
         let step = history.join(" → ");
         let made = preview(&root, today);
         let _ = std::fs::remove_dir_all(&out);

@@ -32,7 +32,7 @@ pub struct Loaded {
 }
 
 /// A parsed YAML file. `path` is relative to the site root, for messages.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct YamlDoc {
     pub path: PathBuf,
     pub slug: String,
@@ -40,7 +40,7 @@ pub struct YamlDoc {
 }
 
 /// A parsed Markdown file with front matter.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct MarkdownDoc {
     pub path: PathBuf,
     pub slug: String,
@@ -158,45 +158,55 @@ pub fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Campai
 
 fn read_markdown_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<MarkdownDoc> {
     let paths = record_files(root, dir, &["md"], diags);
-    read_markdown_files(root, &paths, diags, |doc, _| doc)
+    read_markdown_files(root, &paths, 0, diags, |doc, _| doc)
 }
 
 /// Reads and parses YAML files in parallel and hands each document to `each` in the
 /// worker that read it, so that a caller can build its record and drop the tree at once
 /// rather than hold every tree of a year. Results and diagnostics (reading problems,
 /// then whatever `each` reports) keep the files' order; files that cannot be read or
-/// parsed give no result.
-pub fn read_yaml_files<T: Send>(
+/// parsed give no result. `context` stands for everything besides the file that `each`
+/// reads: with the preview's cache on, a file whose bytes and context are unchanged gives
+/// its last result without being parsed (see `cache`).
+pub fn read_yaml_files<T: Clone + Send + Sync + 'static>(
     root: &Path,
     paths: &[PathBuf],
+    context: u64,
     diags: &mut Diagnostics,
     each: impl Fn(YamlDoc, &mut Diagnostics) -> T + Sync,
 ) -> Vec<T> {
-    read_all(root, paths, diags, read_yaml, each)
+    read_all(root, paths, context, diags, yaml_doc, each)
 }
 
 /// `read_yaml_files` for Markdown files with front matter.
-pub fn read_markdown_files<T: Send>(
+pub fn read_markdown_files<T: Clone + Send + Sync + 'static>(
     root: &Path,
     paths: &[PathBuf],
+    context: u64,
     diags: &mut Diagnostics,
     each: impl Fn(MarkdownDoc, &mut Diagnostics) -> T + Sync,
 ) -> Vec<T> {
-    read_all(root, paths, diags, read_markdown, each)
+    read_all(root, paths, context, diags, markdown_doc, each)
 }
 
-fn read_all<D, T: Send>(
+/// Turns a file's text into a document: (the file, its path for messages, the text).
+type Parse<D> = fn(&Path, &Path, &str, &mut Diagnostics) -> Option<D>;
+
+fn read_all<D, T: Clone + Send + Sync + 'static>(
     root: &Path,
     paths: &[PathBuf],
+    context: u64,
     diags: &mut Diagnostics,
-    read: fn(&Path, &Path, &mut Diagnostics) -> Option<D>,
+    parse: Parse<D>,
     each: impl Fn(D, &mut Diagnostics) -> T + Sync,
 ) -> Vec<T> {
     let results: Vec<_> = paths
         .par_iter()
         .map(|p| {
             let mut d = Diagnostics::default();
-            let out = read(root, p, &mut d).map(|doc| each(doc, &mut d));
+            let out = read_file(root, p, context, &mut d, |relp, text, d| {
+                parse(p, relp, text, d).map(|doc| each(doc, d))
+            });
             (out, d)
         })
         .collect();
@@ -281,29 +291,35 @@ pub fn is_ignored(path: &Path) -> bool {
 }
 
 fn read_yaml(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<YamlDoc> {
-    let relp = rel(root, path);
-    let node = read_text(&relp, path, diags, |text, diags| {
-        cache::parsed(&relp, text, diags, |text, diags| {
-            parse_yaml(&relp, text, 0, diags)
-        })
-    })??;
-    Some(YamlDoc {
-        slug: file_stem(path),
-        path: relp,
-        node,
+    read_file(root, path, 0, diags, |relp, text, d| {
+        yaml_doc(path, relp, text, d)
     })
 }
 
 fn read_markdown(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<MarkdownDoc> {
-    let relp = rel(root, path);
-    let (front, body) = read_text(&relp, path, diags, |text, diags| {
-        cache::parsed(&relp, text, diags, |text, diags| {
-            split_markdown(&relp, text, diags)
-        })
-    })??;
+    read_file(root, path, 0, diags, |relp, text, d| {
+        markdown_doc(path, relp, text, d)
+    })
+}
+
+fn yaml_doc(path: &Path, relp: &Path, text: &str, diags: &mut Diagnostics) -> Option<YamlDoc> {
+    Some(YamlDoc {
+        slug: file_stem(path),
+        path: relp.to_path_buf(),
+        node: parse_yaml(relp, text, 0, diags)?,
+    })
+}
+
+fn markdown_doc(
+    path: &Path,
+    relp: &Path,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<MarkdownDoc> {
+    let (front, body) = split_markdown(relp, text, diags)?;
     Some(MarkdownDoc {
         slug: file_stem(path),
-        path: relp,
+        path: relp.to_path_buf(),
         front,
         body,
     })
@@ -362,34 +378,39 @@ thread_local! {
     static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Reads a file as UTF-8 text within the size limit and hands it to `use_text`.
-fn read_text<R>(
-    relp: &Path,
+/// Reads a file within the size limit, checks that it is UTF-8 text a person wrote, and
+/// hands the text (with the file's path for messages) to `make`, or, with the preview's
+/// cache on, takes what `make` gave for the same bytes and `context` last time.
+fn read_file<T: Clone + Send + Sync + 'static>(
+    root: &Path,
     path: &Path,
+    context: u64,
     diags: &mut Diagnostics,
-    use_text: impl FnOnce(&str, &mut Diagnostics) -> R,
-) -> Option<R> {
+    make: impl FnOnce(&Path, &str, &mut Diagnostics) -> Option<T>,
+) -> Option<T> {
+    let relp = rel(root, path);
     TEXT.with_borrow_mut(|bytes| {
-        let text = read_into(relp, path, bytes, diags)?;
-        Some(use_text(text, diags))
+        if !read_bytes(&relp, path, bytes, diags) {
+            return None;
+        }
+        cache::remembered(&relp, context, bytes, diags, |bytes, diags| {
+            make(&relp, as_text(&relp, bytes, diags)?, diags)
+        })
     })
 }
 
-fn read_into<'b>(
-    relp: &Path,
-    path: &Path,
-    bytes: &'b mut Vec<u8>,
-    diags: &mut Diagnostics,
-) -> Option<&'b str> {
-    let unreadable = |e: std::io::Error, diags: &mut Diagnostics| -> Option<&str> {
+/// Reads the file at `path` into `bytes`, within the size limit; false (with the
+/// problem in `diags`) when it cannot.
+fn read_bytes(relp: &Path, path: &Path, bytes: &mut Vec<u8>, diags: &mut Diagnostics) -> bool {
+    let unreadable = |e: std::io::Error, diags: &mut Diagnostics| {
         diags.push(Diagnostic::error(
             relp,
             Pos::FILE,
             format!("无法读取文件：{e}"),
         ));
-        None
+        false
     };
-    let too_big = |len: u64, diags: &mut Diagnostics| -> Option<&str> {
+    let too_big = |len: u64, diags: &mut Diagnostics| {
         diags.push(
             Diagnostic::error(
                 relp,
@@ -402,7 +423,7 @@ fn read_into<'b>(
             )
             .hint("一个文件只写一个小区或一篇案例；图片和附件请放到 files/ 文件夹"),
         );
-        None
+        false
     };
     // One open and one `fstat` per file. When the open fails, `stat` decides what to say,
     // as it did when it came first: a file too big is reported as such even if unreadable.
@@ -430,6 +451,12 @@ fn read_into<'b>(
     if let Err(e) = std::io::Read::read_to_end(&mut std::io::Read::take(&file, u64::MAX), bytes) {
         return unreadable(e, diags);
     }
+    true
+}
+
+/// The file's bytes as text, when they are UTF-8 without NUL bytes or overlong lines;
+/// otherwise `None`, with the problem in `diags`.
+fn as_text<'b>(relp: &Path, bytes: &'b [u8], diags: &mut Diagnostics) -> Option<&'b str> {
     if memchr::memchr(0, bytes).is_some() {
         diags.push(
             Diagnostic::error(relp, Pos::FILE, "这不是文本文件（含有二进制内容）")

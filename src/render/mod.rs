@@ -66,6 +66,7 @@ pub fn render(
             let prepared = prepare(root, site, facts, base_url);
             failed.store(prepared.is_err(), Ordering::Relaxed);
             let prepared = prepared?;
+            release_freed_memory();
             for (rel, bytes) in &prepared.generated {
                 put(rel, bytes);
             }
@@ -191,7 +192,6 @@ pub fn prepare(
     // The pages hold what they need of the view as tera values.
     drop(view);
     drop(root_value);
-    release_freed_memory();
 
     // Every file the build writes is known before any is written, so each page's links are
     // checked in the worker that rendered it, while the page is still in memory.

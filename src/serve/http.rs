@@ -30,13 +30,23 @@ impl Shared {
     /// Records a finished rebuild and wakes every waiting page. A failed rebuild passes no
     /// site: the last good one stays served under its errors.
     pub fn publish(&self, site: Option<Arc<Snapshot>>, errors: Vec<String>) {
-        let mut s = self.lock();
-        s.generation += 1;
-        s.errors = errors;
-        if site.is_some() {
-            s.site = site;
+        let old = {
+            let mut s = self.lock();
+            s.generation += 1;
+            s.errors = errors;
+            let old = if site.is_some() {
+                std::mem::replace(&mut s.site, site)
+            } else {
+                None
+            };
+            self.changed.notify_all();
+            old
+        };
+        // Freeing a large site takes tens of milliseconds: not before the pages hear of
+        // the new one, and not while holding the lock they wait on.
+        if let Some(old) = old {
+            std::thread::spawn(move || drop(old));
         }
-        self.changed.notify_all();
     }
 
     /// Shows the problems the background check found in `site`, if it is still served.

@@ -97,7 +97,10 @@ pub fn run(opts: &Options, rebuild: Box<Rebuild>, report: Report) -> Result<(), 
     let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
     let url = format!("http://{}:{}{}", opts.bind, port, opts.prefix);
     report(Event::Listening(&url));
-    watch.run(Duration::from_millis(80), |changed| build_once(&changed));
+    // Editors save in a few steps (a backup, a temporary file, a rename) within a few
+    // milliseconds; 50 ms of quiet after the last step is ample and part of what a user
+    // waits for.
+    watch.run(Duration::from_millis(50), |changed| build_once(&changed));
     Ok(())
 }
 

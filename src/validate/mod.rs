@@ -57,15 +57,18 @@ pub fn campaign_with_records(
     let Some(mut c) = campaign else {
         // Without usable settings no record can be built, but every file is still read
         // for its own reading and syntax errors.
-        load::read_yaml_files(root, &files.estates, diags, |_, _| ());
-        load::read_markdown_files(root, &files.experiences, diags, |_, _| ());
+        load::read_yaml_files(root, &files.estates, 0, diags, |_, _| ());
+        load::read_markdown_files(root, &files.experiences, 0, diags, |_, _| ());
         return None;
     };
     if let Some(doc) = &files.notice {
         c.notice = campaign::notice(doc, diags);
     }
     c.files = files.files.clone();
-    let estates = load::read_yaml_files(root, &files.estates, diags, |doc, d| {
+    // An estate's record and messages depend on its file, its year's settings and files
+    // (`c` so far) and the site folder (photo paths are checked on disk).
+    let context = fingerprint(&(root, &c));
+    let estates = load::read_yaml_files(root, &files.estates, context, diags, |doc, d| {
         let estate = estate::estate(&doc, &c, root, d);
         (doc.slug, doc.path, estate)
     });
@@ -77,7 +80,7 @@ pub fn campaign_with_records(
     c.estates = estates.into_iter().filter_map(|(_, _, e)| e).collect();
     // Sorted (stably) before the case studies look their estate up by slug.
     c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let docs = load::read_markdown_files(root, &files.experiences, diags, |doc, _| doc);
+    let docs = load::read_markdown_files(root, &files.experiences, 0, diags, |doc, _| doc);
     let results: Vec<_> = docs
         .par_iter()
         .map(|doc| {
@@ -94,6 +97,15 @@ pub fn campaign_with_records(
     c.experiences = experiences;
     c.experiences.sort_by(|a, b| a.slug.cmp(&b.slug));
     Some(c)
+}
+
+/// A number that changes whenever `what` does (almost surely), for the preview's cache;
+/// `Debug` prints every field.
+fn fingerprint(what: &impl std::fmt::Debug) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{what:?}").hash(&mut h);
+    h.finish()
 }
 
 /// The campaign settings, when the folder is named for a year and `campaign.yaml` is
