@@ -77,7 +77,7 @@ pub fn render(
                 }
             }
             let broken = render_pages(&prepared, &put, &fail);
-            Ok::<_, Vec<String>>((prepared.jobs.len(), prepared.targets.len(), broken))
+            Ok::<_, Vec<String>>((prepared.jobs.len(), prepared.targets().len(), broken))
         },
         || tables_and_search(site, facts, &put, &fail, &failed),
     );
@@ -141,8 +141,25 @@ pub struct Prepared {
     pub generated: Vec<(String, Vec<u8>)>,
     /// (source path under the site root, output path), sorted.
     pub attachments: Vec<(std::path::PathBuf, String)>,
-    /// Every file the build writes, for the link check.
-    pub targets: links::Targets,
+    /// The campaign years, whose summary tables are files of the site too.
+    years: Vec<i32>,
+    /// Every file the build writes, for the link check; made when first needed (the
+    /// preview's reload signal does not wait for it).
+    targets: std::sync::OnceLock<links::Targets>,
+}
+
+impl Prepared {
+    /// Every file the build writes, known before any is written, so that each page's links
+    /// are checked in the worker that rendered it, while the page is still in memory.
+    pub fn targets(&self) -> &links::Targets {
+        self.targets.get_or_init(|| {
+            let mut files: HashSet<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
+            files.extend(self.generated.iter().map(|(rel, _)| rel.clone()));
+            files.extend(self.years.iter().flat_map(|&y| summary_paths(y)));
+            files.extend(self.attachments.iter().map(|(_, out)| out.clone()));
+            links::Targets::new(files, &self.urls.base)
+        })
+    }
 }
 
 pub fn prepare(
@@ -193,20 +210,14 @@ pub fn prepare(
     drop(view);
     drop(root_value);
 
-    // Every file the build writes is known before any is written, so each page's links are
-    // checked in the worker that rendered it, while the page is still in memory.
-    let mut files: HashSet<String> = jobs.iter().map(|j| j.out.clone()).collect();
-    files.extend(generated.iter().map(|(rel, _)| rel.clone()));
-    files.extend(site.campaigns.iter().flat_map(|c| summary_paths(c.year)));
-    files.extend(attachments.iter().map(|(_, out)| out.clone()));
-    let targets = links::Targets::new(files, &urls.base);
     Ok(Prepared {
         urls,
         engine,
         jobs,
         generated,
         attachments,
-        targets,
+        years: site.campaigns.iter().map(|c| c.year).collect(),
+        targets: std::sync::OnceLock::new(),
     })
 }
 
@@ -238,6 +249,7 @@ pub fn render_pages_until(
 ) -> Vec<String> {
     let _pages = phase("页面");
     let urls = &prepared.urls;
+    let targets = prepared.targets();
     prepared
         .jobs
         .par_iter()
@@ -250,7 +262,7 @@ pub fn render_pages_until(
                     links::check_page(
                         &job.out,
                         html,
-                        &prepared.targets,
+                        targets,
                         &urls.origin,
                         &urls.base,
                         &mut broken,
