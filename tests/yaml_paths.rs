@@ -1,5 +1,6 @@
-//! The YAML tree has two paths: straight from the parser's events (fast, ordinary records
-//! only) and through serde-saphyr (the reference, and the only one that reports errors).
+//! The YAML tree has three paths: line by line (fastest, plain records only), straight from
+//! the parser's events (ordinary records) and through serde-saphyr (the reference, and the
+//! only one that reports errors).
 //! `parse` must give exactly what `parse_reference` gives, for every text: the same tree
 //! with the same positions and scalar types, or the same error. These tests compare them
 //! over every YAML text in the repository, a generated site, systematic scalar spellings
@@ -15,12 +16,12 @@ mod gen_corpus;
 use std::path::{Path, PathBuf};
 
 use jiayuan::load::frontmatter;
-use jiayuan::load::yaml::{parse, parse_events, parse_reference};
+use jiayuan::load::yaml::{parse, parse_events, parse_lines, parse_reference};
 
-/// Asserts both paths agree on `text` (at two line offsets); true when the event path
-/// handled it rather than deferring to serde-saphyr.
-fn agree(text: &str, what: &str) -> bool {
-    let mut fast = false;
+/// Asserts all paths agree on `text` (at two line offsets); whether the event path and
+/// the line path handled it rather than deferring.
+fn agree(text: &str, what: &str) -> (bool, bool) {
+    let (mut fast, mut by_line) = (false, false);
     for offset in [0, 5] {
         let reference = parse_reference(text, offset);
         if let Some(node) = parse_events(text, offset) {
@@ -31,9 +32,17 @@ fn agree(text: &str, what: &str) -> bool {
                 "{what} (offset {offset}):\n{text}"
             );
         }
+        if let Some(node) = parse_lines(text, offset) {
+            by_line = true;
+            assert_eq!(
+                Ok(&node),
+                reference.as_ref(),
+                "line path: {what} (offset {offset}):\n{text}"
+            );
+        }
         assert_eq!(parse(text, offset), reference, "{what} (offset {offset})");
     }
-    fast
+    (fast, by_line)
 }
 
 /// The YAML texts of a file: the whole of a `.yaml`/`.yml`, the front matter of a `.md`
@@ -79,9 +88,10 @@ fn repo_files(sub: &str) -> Vec<PathBuf> {
     out
 }
 
-/// Compares every YAML text of `files`; returns (texts, texts the event path handled).
-fn compare_files(files: &[PathBuf]) -> (usize, usize) {
-    let (mut all, mut fast) = (0, 0);
+/// Compares every YAML text of `files`; returns (texts, texts the event path handled,
+/// texts the line path handled).
+fn compare_files(files: &[PathBuf]) -> (usize, usize, usize) {
+    let (mut all, mut fast, mut by_line) = (0, 0, 0);
     for file in files {
         for (text, offset) in yaml_texts(file) {
             all += 1;
@@ -91,21 +101,29 @@ fn compare_files(files: &[PathBuf]) -> (usize, usize) {
                 fast += 1;
                 assert_eq!(Ok(&node), reference.as_ref(), "{what}");
             }
+            if let Some(node) = parse_lines(&text, offset) {
+                by_line += 1;
+                assert_eq!(Ok(&node), reference.as_ref(), "line path: {what}");
+            }
             assert_eq!(parse(&text, offset), reference, "{what}");
         }
     }
-    (all, fast)
+    (all, fast, by_line)
 }
 
 // The bundled example site, the test fixtures and the fuzz seeds: both paths agree, and
 // every record of the example site takes the event path.
 #[test]
 fn repository_texts() {
-    let (all, fast) = compare_files(&repo_files("content"));
+    let (all, fast, by_line) = compare_files(&repo_files("content"));
     assert!(all > 40);
     assert_eq!(fast, all, "an example record left the event path");
+    assert!(
+        by_line * 10 >= all * 9,
+        "{by_line} of {all} on the line path"
+    );
     for sub in ["tests/fixtures", "fuzz/corpus"] {
-        let (all, _) = compare_files(&repo_files(sub));
+        let (all, _, _) = compare_files(&repo_files(sub));
         assert!(all > 10, "{sub}");
     }
 }
@@ -123,9 +141,10 @@ fn generated_site() {
     gen_corpus::generate(&opts, dir.path()).unwrap();
     let mut files = Vec::new();
     files_under(dir.path(), &mut files);
-    let (all, fast) = compare_files(&files);
+    let (all, fast, by_line) = compare_files(&files);
     assert!(all > 70);
     assert_eq!(fast, all);
+    assert_eq!(by_line, all, "every generated record is plain");
 }
 
 // Any site folder named by JIAYUAN_YAML_CORPUS (skipped when unset).
@@ -142,8 +161,8 @@ fn external_corpus() {
             Some("yaml" | "yml" | "md")
         )
     });
-    let (all, fast) = compare_files(&files);
-    eprintln!("{all} texts, {fast} on the event path");
+    let (all, fast, by_line) = compare_files(&files);
+    eprintln!("{all} texts, {fast} on the event path, {by_line} on the line path");
 }
 
 /// Scalar spellings whose typing is easy to get wrong: nulls, booleans, numbers of every
@@ -293,7 +312,7 @@ fn scalar_spellings() {
             format!("a: 1\n{s}: 2\n"),
             format!("v: |\n  {s}\n"),
         ] {
-            fast += agree(&text, s) as usize;
+            fast += agree(&text, s).0 as usize;
         }
     }
     assert!(fast > SCALARS.len() * 5, "{fast}");
@@ -432,14 +451,17 @@ fn mutations() {
     seeds.truncate(40);
     seeds.push("a: 1\nb:\n  c: [1, 2, {d: e}]\n  f: {}\ng: []\nh:\n  - x: 1\n    y: '2'\n".into());
     let mut rng = Rng(0x5EED);
-    let (mut all, mut fast) = (0, 0);
+    let (mut all, mut fast, mut by_line) = (0, 0, 0);
     for seed in &seeds {
         for _ in 0..60 {
             let text = mutate(seed, &mut rng);
             all += 1;
-            fast += agree(&text, "mutation") as usize;
+            let (events, lines) = agree(&text, "mutation");
+            fast += events as usize;
+            by_line += lines as usize;
         }
     }
-    // Most mutations stay ordinary YAML, so the event path is really being compared.
+    // Most mutations stay ordinary YAML, so the fast paths are really being compared.
     assert!(fast * 4 > all, "{fast} of {all}");
+    assert!(by_line * 5 > all, "{by_line} of {all} on the line path");
 }

@@ -12,6 +12,7 @@ use std::fmt;
 use crate::diag::Pos;
 
 mod events;
+mod lines;
 
 /// A YAML value with the position where it starts in its file.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,14 +89,23 @@ pub const MAX_NODES: usize = 20_000;
 /// Parses one YAML document. `line_offset` shifts reported lines, for front matter that
 /// starts below the top of its file.
 ///
-/// Ordinary records take the fast path straight from the parser's events; anything else
-/// (and every error) is left to serde-saphyr, so results and messages are exactly those of
-/// `parse_reference`.
+/// Plain records are read line by line; what that declines goes straight from the
+/// parser's events; anything else (and every error) is left to serde-saphyr, so results
+/// and messages are exactly those of `parse_reference`.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
+    if let Some(node) = lines::tree(text, line_offset) {
+        return Ok(node);
+    }
     match events::tree(text, line_offset) {
         Some(node) => Ok(node),
         None => parse_reference(text, line_offset),
     }
+}
+
+/// The tree read line by line, or `None` where `parse` defers to the other paths. Public
+/// so that tests can check the paths agree.
+pub fn parse_lines(text: &str, line_offset: u32) -> Option<Node> {
+    lines::tree(text, line_offset)
 }
 
 /// The tree from the parser's events alone, or `None` where `parse` defers to

@@ -57,6 +57,9 @@ pub fn yaml_paths(data: &[u8]) {
         if let Some(node) = yaml::parse_events(text, offset) {
             assert_eq!(Ok(&node), reference.as_ref(), "event path differs");
         }
+        if let Some(node) = yaml::parse_lines(text, offset) {
+            assert_eq!(Ok(&node), reference.as_ref(), "line path differs");
+        }
         assert_eq!(yaml::parse(text, offset), reference);
     }
 }

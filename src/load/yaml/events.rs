@@ -217,7 +217,7 @@ impl Builder<'_> {
 /// What serde-saphyr's untyped deserialisation makes of a plain scalar, with our options
 /// (`strict_booleans`, `leading_zero_numbers_as_strings`).
 #[derive(Debug, PartialEq)]
-enum Plain {
+pub(super) enum Plain {
     Null,
     Bool(bool),
     Number,
@@ -227,7 +227,7 @@ enum Plain {
 /// Classifies a plain scalar; `None` for the rare spellings whose reading depends on
 /// details not reproduced here (exponents, underscores, `0x`/`0o`/`0b`, `.inf`, `.nan`,
 /// a lone sign, very long digit strings).
-fn plain(v: &str) -> Option<Plain> {
+pub(super) fn plain(v: &str) -> Option<Plain> {
     // Only these first bytes can begin a null or a boolean; most scalars are words and
     // Chinese text, which skip the comparisons.
     if let None | Some(b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F') = v.as_bytes().first() {
@@ -295,23 +295,23 @@ fn plain(v: &str) -> Option<Plain> {
 /// `KeyText` but the same integer key for serde-saphyr's duplicate check). `<<` is a merge
 /// key when plain; it is declined whatever its style.
 fn key_text(value: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
-    if value == "<<" {
+    if value == "<<" || (style == ScalarStyle::Plain && !key_is_text(&value)) {
         return None;
-    }
-    if style == ScalarStyle::Plain {
-        let unsigned = value.strip_prefix(['+', '-']).unwrap_or(&value);
-        if unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-            || plain(&value) != Some(Plain::Text)
-        {
-            return None;
-        }
     }
     Some(value.into_owned())
 }
 
+/// Whether a plain key is text that cannot be read as anything else (see `key_text`).
+pub(super) fn key_is_text(value: &str) -> bool {
+    let unsigned = value.strip_prefix(['+', '-']).unwrap_or(value);
+    value != "<<"
+        && !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && plain(value) == Some(Plain::Text)
+}
+
 /// serde-saphyr refuses a mapping that repeats a key; with only text keys (see `key_text`)
 /// two keys are the same exactly when their texts are.
-fn has_repeated_key(entries: &[(Key, Node)]) -> bool {
+pub(super) fn has_repeated_key(entries: &[(Key, Node)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()
