@@ -366,6 +366,24 @@ fn structures() {
         "a: b: c\n",
         "key with spaces: 1\n名称: 值\n",
         "a: 2025-09-25\nb: 12:30\n",
+        // What the line path must get exactly right or decline.
+        "a: 文字\u{3000}\nb: \u{3000}文字\nc: 文字\u{3000}# 注\nd: x\u{a0}\n",
+        "a: 'q'#c\nb: \"q\"#c\nc: [x]#c\n",
+        "a: |#c\n  x\n",
+        "a: |\n  x\n# c\n  y\n",
+        "a: |\n  x\n    y\n\n  z\n\n\nb: 1\n",
+        "a: |\n\n   \n  x\n",
+        "a: |-\n  x\n  ",
+        "a: |\n  x",
+        "a:\n  - b: 1\n    c: |\n      t\n  -   d: 2\n      e: 3\n",
+        "a:\n  - x\n   - y\n",
+        "a: x #c\n  # deeper comment\nb: y\n",
+        "a: x#y\nb: http://e.cn/#z\nc: a, b\nd: a[1]\n",
+        "a: -1\nb: - x\nc: -x\n",
+        "a: {b: c}x\n",
+        "a: ['x', \"y\", z]\n",
+        "a: { b: c , d: e }\n",
+        "a: \"\u{2028}\"\nb: x\u{85}y\n",
     ] {
         agree(text, text);
     }

@@ -21,7 +21,7 @@ const NODE_CAP: usize = super::MAX_NODES / 2;
 
 /// The tree of `text`, or `None` where another path must decide.
 pub(super) fn tree(text: &str, line_offset: u32) -> Option<Node> {
-    if text.len() > 1024 * 1024 || text.contains(['\t', '\r', '\u{feff}']) {
+    if text.len() > 1024 * 1024 || !only_ordinary_characters(text) {
         return None;
     }
     let lines: Vec<Line> = text
@@ -51,6 +51,30 @@ pub(super) fn tree(text: &str, line_offset: u32) -> Option<Node> {
     let root = r.mapping(indent, 1)?;
     // Nothing may follow the root mapping.
     r.next_content().is_none().then_some(root)
+}
+
+/// No tab, carriage return or other control character, and none of the characters whose
+/// reading differs between YAML versions or that YAML refuses (next line, the Unicode line
+/// and paragraph separators, the byte-order mark, U+FFFE and U+FFFF): the parser's rules
+/// for those are not reproduced here.
+fn only_ordinary_characters(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| match c {
+        b'\n' | b' '..=b'~' => true,
+        // U+0080 to U+009F: C1 controls, next line (U+0085) among them.
+        0xC2 => !matches!(b.get(i + 1), Some(0x80..=0x9F)),
+        // U+2028, U+2029.
+        0xE2 => !matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0xA8 | 0xA9))
+        ),
+        // U+FEFF; U+FFFE, U+FFFF.
+        0xEF => !matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xBE | 0xBF))
+        ),
+        c => c >= 0x80,
+    })
 }
 
 struct Line<'t> {
@@ -309,10 +333,11 @@ fn split_key(content: &str) -> Option<(&str, &str)> {
     key_is_text(name).then_some((name, rest))
 }
 
-/// Whether only spaces and a comment are left on the line.
+/// Whether nothing is left on the line but spaces and a comment, which must be
+/// separated from what comes before it by a space.
 fn ends_line(rest: &str) -> bool {
-    let rest = rest.trim_start_matches(' ');
-    rest.is_empty() || (rest.starts_with('#'))
+    let after = rest.trim_start_matches(' ');
+    after.is_empty() || (after.starts_with('#') && after.len() < rest.len())
 }
 
 /// A one-line value starting at byte `at` of `line`: a quoted or plain scalar, or a
