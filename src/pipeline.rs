@@ -116,6 +116,7 @@ pub fn build(
         )])
     })?;
     drop(commit);
+    crate::render::free_later(checked);
     Ok(Built {
         written,
         warnings: diags,

@@ -45,7 +45,7 @@ impl Shared {
         // Freeing a large site takes tens of milliseconds: not before the pages hear of
         // the new one, and not while holding the lock they wait on.
         if let Some(old) = old {
-            std::thread::spawn(move || drop(old));
+            crate::render::free_later(old);
         }
     }
 

@@ -11,6 +11,7 @@ mod row;
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::markdown::{self, Links, TocEntry};
@@ -117,19 +118,36 @@ pub struct SiteUrls {
 
 /// Builds the view of a checked site. Markdown is rendered here, once, in parallel.
 pub fn build<'a>(site: &'a Site, facts: &'a Facts, urls: &Urls) -> View<'a> {
-    let mut problems = Vec::new();
-    let mut files = Vec::new();
-    let campaigns: Vec<CampaignView<'a>> = site
+    let current = site.current_campaign().map(|c| c.year);
+    // The years side by side: a year's Markdown is rendered in parallel anyway, but its
+    // rows, listings and counties are sequential work.
+    let built: Vec<_> = site
         .campaigns
-        .iter()
+        .par_iter()
         .zip(&facts.campaigns)
         .map(|(c, f)| {
-            let current = site
-                .current_campaign()
-                .is_some_and(|cur| cur.year == c.year);
-            campaign::build(c, f, &site.config, urls, current, &mut files, &mut problems)
+            let (mut files, mut problems) = (Vec::new(), Vec::new());
+            let is_current = current == Some(c.year);
+            let view = campaign::build(
+                c,
+                f,
+                &site.config,
+                urls,
+                is_current,
+                &mut files,
+                &mut problems,
+            );
+            (view, files, problems)
         })
         .collect();
+    // In year order, as if built one after the other.
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    let mut campaigns = Vec::with_capacity(built.len());
+    for (view, f, p) in built {
+        campaigns.push(view);
+        files.extend(f);
+        problems.extend(p);
+    }
     let pages: Vec<PageView<'a>> = site
         .pages
         .iter()

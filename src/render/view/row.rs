@@ -1,6 +1,8 @@
 //! One estate as a line of a listing: the public fields every table, ranking and notice
 //! shows, with display strings computed once.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::derive::calendar::format_cn;
@@ -8,9 +10,29 @@ use crate::derive::{CampaignFacts, EstateFacts};
 use crate::model::Campaign;
 use crate::render::urls::{Urls, path};
 
-/// One line of a listing, with the columns of the summary table (推荐汇总表).
-#[derive(Clone, Debug, Serialize)]
-pub struct EstateRow<'a> {
+/// One line of a listing, with the columns of the summary table (推荐汇总表). An estate
+/// is listed five times or more (table, county, ranking, winners, its own record…): every
+/// listing shares one row, so a copy is a reference count, not six strings.
+#[derive(Clone, Debug)]
+pub struct EstateRow<'a>(Arc<RowFields<'a>>);
+
+impl<'a> std::ops::Deref for EstateRow<'a> {
+    type Target = RowFields<'a>;
+    fn deref(&self) -> &RowFields<'a> {
+        &self.0
+    }
+}
+
+/// Serialised as its fields, as if it were not shared.
+impl Serialize for EstateRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// The fields of an `EstateRow`.
+#[derive(Debug, Serialize)]
+pub struct RowFields<'a> {
     pub slug: &'a str,
     pub name: &'a str,
     pub url: String,
@@ -38,7 +60,7 @@ pub struct EstateRow<'a> {
 pub(super) fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls) -> EstateRow<'a> {
     let (e, ef) = (&c.estates[i], &f.estates[i]);
     let county_n = c.counties.iter().position(|k| *k == e.county);
-    EstateRow {
+    EstateRow(Arc::new(RowFields {
         slug: &e.slug,
         name: &e.name,
         url: urls.link(&path::estate(c.year, &e.slug)),
@@ -60,7 +82,7 @@ pub(super) fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls)
         floor_area: e.floor_area.as_deref(),
         owners_body: e.owners_body.map(|o| o.label()),
         submitted: e.submitted.map(format_cn),
-    }
+    }))
 }
 
 /// The publicity period is over on the build date: winners are named, no longer proposed.
