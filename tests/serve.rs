@@ -170,6 +170,30 @@ fn not_found_and_sub_path() {
     assert!(head.contains("application/xml; charset=utf-8"), "{head}");
 }
 
+// A problem only rendering finds (a broken link) is shown over the new content: the page
+// has the edit, and the overlay's state says the site is the latest one.
+#[test]
+fn background_check_reports_what_would_stop_a_build() {
+    let dir = site();
+    let server = start(dir.path());
+    let file = estate_file(dir.path());
+    let original = std::fs::read_to_string(&file).unwrap();
+    let slug = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let page = format!("{}2025/estates/{slug}/", server.base);
+    // The record's own summary (if any, it is the last field) becomes a broken link.
+    let head = original.split("\nsummary:").next().unwrap();
+    let linked = format!(
+        "{}\nsummary: 见[不存在的页面](/2025/estates/no-such-estate/)。\n",
+        head.trim_end().replacen("name: ", "name: 带断链的小区", 1)
+    );
+    std::fs::write(&file, &linked).unwrap();
+    let poll = eventually(&server, "/__jiayuan/poll", |b| b.contains("no-such-estate"));
+    assert!(poll.contains("no-such-estate"), "{poll}");
+    assert!(poll.contains("\"latest\":true"), "{poll}");
+    let (_, _, body) = get(&server.origin, &page);
+    assert!(body.contains("带断链的小区"), "the new content is served");
+}
+
 // The served files equal a clean build of the same content, and `build` output never
 // contains the reload script.
 #[test]

@@ -22,6 +22,9 @@ struct State {
     generation: u64,
     /// The last build's errors, formatted; empty when it succeeded.
     errors: Vec<String>,
+    /// The served site is the latest content (the errors are the background check's),
+    /// not the last one that could be made.
+    latest: bool,
     /// The last site that could be made; `None` until one could.
     site: Option<Arc<Snapshot>>,
 }
@@ -55,6 +58,7 @@ impl Shared {
         if s.site.as_ref().is_some_and(|cur| Arc::ptr_eq(cur, site)) {
             s.generation += 1;
             s.errors = errors;
+            s.latest = true;
             self.changed.notify_all();
         }
     }
@@ -226,8 +230,9 @@ fn inject(body: Vec<u8>, shared: &Shared) -> Vec<u8> {
 fn state_json(s: &State) -> String {
     let errors: Vec<String> = s.errors.iter().map(|e| json_string(e)).collect();
     format!(
-        "{{\"generation\":{},\"errors\":[{}]}}",
+        "{{\"generation\":{},\"latest\":{},\"errors\":[{}]}}",
         s.generation,
+        s.latest,
         errors.join(",")
     )
 }
@@ -337,7 +342,7 @@ mod tests {
         let json = state_json(&shared.snapshot());
         assert_eq!(
             json,
-            "{\"generation\":1,\"errors\":[\"a.yaml:1:2: 错误：\\\"x\\\"\\n\\u003c/script>\"]}"
+            "{\"generation\":1,\"latest\":false,\"errors\":[\"a.yaml:1:2: 错误：\\\"x\\\"\\n\\u003c/script>\"]}"
         );
     }
 }
