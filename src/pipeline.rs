@@ -70,6 +70,21 @@ pub enum BuildFailure {
     Output(Vec<String>),
 }
 
+impl BuildFailure {
+    /// The errors alone, each formatted as the user sees it (warnings left out).
+    pub fn errors(self) -> Vec<String> {
+        match self {
+            BuildFailure::Content(d) => d
+                .sorted()
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.to_string())
+                .collect(),
+            BuildFailure::Output(e) => e,
+        }
+    }
+}
+
 /// A finished build: what was written and the warnings that did not stop it.
 pub struct Built {
     pub written: crate::render::Written,

@@ -9,38 +9,43 @@
 //! `JIAYUAN_YAML_CORPUS=DIR` also compares every file of a site folder (for example a
 //! 10,000-estate benchmark corpus), which takes a while in a debug build.
 
+mod common;
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus/main.rs"]
 mod gen_corpus;
 
 use std::path::{Path, PathBuf};
 
+use common::Rng;
 use jiayuan::load::frontmatter;
 use jiayuan::load::yaml::{parse, parse_events, parse_lines, parse_reference};
 
-/// Asserts all paths agree on `text` (at two line offsets); whether the event path and
-/// the line path handled it rather than deferring.
+/// Asserts that each fast path that answers, and `parse`, give what `parse_reference`
+/// gives for `text` at `offset`; whether the event path and the line path answered.
+fn check_paths(text: &str, offset: u32, what: &str) -> (bool, bool) {
+    let reference = parse_reference(text, offset);
+    let events = parse_events(text, offset);
+    let lines = parse_lines(text, offset);
+    for (path, tree) in [("event", &events), ("line", &lines)] {
+        if let Some(node) = tree {
+            assert_eq!(
+                Ok(node),
+                reference.as_ref(),
+                "{path} path: {what} (offset {offset}):\n{text}"
+            );
+        }
+    }
+    assert_eq!(parse(text, offset), reference, "{what} (offset {offset})");
+    (events.is_some(), lines.is_some())
+}
+
+/// `check_paths` at two line offsets; whether the event path and the line path answered.
 fn agree(text: &str, what: &str) -> (bool, bool) {
     let (mut fast, mut by_line) = (false, false);
     for offset in [0, 5] {
-        let reference = parse_reference(text, offset);
-        if let Some(node) = parse_events(text, offset) {
-            fast = true;
-            assert_eq!(
-                Ok(&node),
-                reference.as_ref(),
-                "{what} (offset {offset}):\n{text}"
-            );
-        }
-        if let Some(node) = parse_lines(text, offset) {
-            by_line = true;
-            assert_eq!(
-                Ok(&node),
-                reference.as_ref(),
-                "line path: {what} (offset {offset}):\n{text}"
-            );
-        }
-        assert_eq!(parse(text, offset), reference, "{what} (offset {offset})");
+        let (events, lines) = check_paths(text, offset, what);
+        fast |= events;
+        by_line |= lines;
     }
     (fast, by_line)
 }
@@ -95,17 +100,9 @@ fn compare_files(files: &[PathBuf]) -> (usize, usize, usize) {
     for file in files {
         for (text, offset) in yaml_texts(file) {
             all += 1;
-            let what = file.display().to_string();
-            let reference = parse_reference(&text, offset);
-            if let Some(node) = parse_events(&text, offset) {
-                fast += 1;
-                assert_eq!(Ok(&node), reference.as_ref(), "{what}");
-            }
-            if let Some(node) = parse_lines(&text, offset) {
-                by_line += 1;
-                assert_eq!(Ok(&node), reference.as_ref(), "line path: {what}");
-            }
-            assert_eq!(parse(&text, offset), reference, "{what}");
+            let (events, lines) = check_paths(&text, offset, &file.display().to_string());
+            fast += events as usize;
+            by_line += lines as usize;
         }
     }
     (all, fast, by_line)
@@ -401,23 +398,6 @@ fn structures() {
     // Around the node cap.
     for n in [9_990, 10_010, 19_999, 20_001] {
         agree(&format!("l: [{}]\n", vec!["x"; n].join(", ")), "nodes");
-    }
-}
-
-/// splitmix64, for reproducible mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::EXIT_FAILED;
 use super::common::SiteArgs;
-use crate::pipeline::{self, BuildFailure};
+use crate::pipeline;
 use crate::serve::{self, Event, Options, Snapshot};
 
 /// 预览网站：在内存中生成（不写入 public），在本机打开网页，修改内容后自动刷新
@@ -35,28 +35,17 @@ impl Args {
             port: self.port,
             prefix: base_path.clone(),
         };
-        // A save re-reads every file but parses and renders again only what changed.
-        crate::load::cache::set_enabled(true);
-        crate::render::markdown::memo::set_enabled(true);
         let rebuild = Box::new(move || {
             // Links keep the base URL's sub-path; the host is the preview server's.
             let base = format!("http://preview.invalid{base_path}");
-            let made = Snapshot::make(&root, today, &base);
-            crate::render::markdown::memo::forget_unused();
-            match made {
+            match Snapshot::make(&root, today, &base) {
                 Ok((site, warnings)) => {
                     for w in warnings.sorted() {
                         eprintln!("{w}");
                     }
                     Ok((format!("{} 个网页", site.page_count()), site))
                 }
-                Err(BuildFailure::Content(d)) => Err(d
-                    .sorted()
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(|d| d.to_string())
-                    .collect()),
-                Err(BuildFailure::Output(e)) => Err(e),
+                Err(failure) => Err(failure.errors()),
             }
         });
         let open = self.open;

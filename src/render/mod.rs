@@ -84,20 +84,29 @@ pub fn render(
         || tables_and_search(site, facts, &put, &fail, &failed),
     );
     let (pages, files, broken) = pages?;
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    if errors.is_empty() {
-        errors = broken;
-        errors.sort();
-        errors.dedup();
-    }
+    let errors = reported(
+        errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+        broken,
+    );
     if !errors.is_empty() {
-        errors.sort();
         return Err(errors);
     }
     Ok(Written {
         pages,
         files: files + side_files,
     })
+}
+
+/// What a build reports, sorted: its failures (files it could not write or read, pages
+/// it could not render), or when there are none its broken links, each once.
+pub fn reported(mut failures: Vec<String>, mut broken: Vec<String>) -> Vec<String> {
+    if failures.is_empty() {
+        broken.sort();
+        broken.dedup();
+        return broken;
+    }
+    failures.sort();
+    failures
 }
 
 /// The outputs that need only the site: each year's summary tables, then the search
@@ -164,6 +173,7 @@ impl Prepared {
     }
 }
 
+/// The view, the templates and the page list of a checked site (see `Prepared`).
 pub fn prepare(
     root: &Path,
     site: &Site,
@@ -229,7 +239,6 @@ pub fn render_page(
     job: &pages::Job,
     html: &mut Vec<u8>,
 ) -> Result<(), String> {
-    html.clear();
     prepared
         .engine
         .render_into(job.template, &job.context(&prepared.urls.origin), html)

@@ -52,23 +52,18 @@ impl Shared {
         }
     }
 
-    /// Shows the problems the background check found in `site`, if it is still served.
-    pub fn publish_problems(&self, site: &Arc<Snapshot>, errors: Vec<String>) {
+    /// Shows the problems the background check found in `site`, if it is still served;
+    /// whether it was.
+    pub fn publish_problems(&self, site: &Arc<Snapshot>, errors: &[String]) -> bool {
         let mut s = self.lock();
-        if s.site.as_ref().is_some_and(|cur| Arc::ptr_eq(cur, site)) {
-            s.generation += 1;
-            s.errors = errors;
-            s.latest = true;
-            self.changed.notify_all();
+        if !s.site.as_ref().is_some_and(|cur| Arc::ptr_eq(cur, site)) {
+            return false;
         }
-    }
-
-    /// Whether `site` is the one being served.
-    pub fn is_current(&self, site: &Arc<Snapshot>) -> bool {
-        self.lock()
-            .site
-            .as_ref()
-            .is_some_and(|cur| Arc::ptr_eq(cur, site))
+        s.generation += 1;
+        s.errors = errors.to_vec();
+        s.latest = true;
+        self.changed.notify_all();
+        true
     }
 
     /// The site being served.

@@ -61,6 +61,9 @@ pub fn run(opts: &Options, rebuild: Box<Rebuild>, report: Report) -> Result<(), 
     })?;
     let server: Arc<tiny_http::Server> = Arc::new(server);
     let watch = watch::Watch::start(&opts.root)?;
+    // A save re-reads every file but parses and renders again only what changed.
+    crate::load::cache::set_enabled(true);
+    crate::render::markdown::memo::set_enabled(true);
     let shared = Arc::new(http::Shared::default());
     let build_once = |changed: &[PathBuf]| {
         // The previous site's background check is of no use any more; free the cores.
@@ -109,13 +112,11 @@ pub fn run(opts: &Options, rebuild: Box<Rebuild>, report: Report) -> Result<(), 
 fn check_in_background(site: Arc<Snapshot>, shared: Arc<http::Shared>, report: Report, t: Instant) {
     std::thread::spawn(move || {
         let errors = site.problems();
-        if errors.is_empty() || !shared.is_current(&site) {
-            return;
+        if !errors.is_empty() && shared.publish_problems(&site, &errors) {
+            report(Event::Problems {
+                errors: &errors,
+                took: t.elapsed(),
+            });
         }
-        report(Event::Problems {
-            errors: &errors,
-            took: t.elapsed(),
-        });
-        shared.publish_problems(&site, errors);
     });
 }

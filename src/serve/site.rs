@@ -55,8 +55,10 @@ impl Snapshot {
         if diags.has_errors() {
             return Err(BuildFailure::Content(diags));
         }
-        let prepared = render::prepare(root, &checked.site, &checked.facts, base_url)
-            .map_err(BuildFailure::Output)?;
+        let prepared = render::prepare(root, &checked.site, &checked.facts, base_url);
+        // Renderings this rebuild did not use belong to texts that changed or went away.
+        crate::render::markdown::memo::forget_unused();
+        let prepared = prepared.map_err(BuildFailure::Output)?;
         let index = |paths: &mut dyn Iterator<Item = &String>| {
             paths
                 .enumerate()
@@ -105,7 +107,7 @@ impl Snapshot {
         self.side().files.get(rel).cloned().map(Ok)
     }
 
-    /// Whether `rel` is a folder of the site, i.e. some file lies under `rel/`.
+    /// Whether `rel` is a folder of the site with a page of its own (`rel/index.html`).
     pub fn is_folder(&self, rel: &str) -> bool {
         let index = format!("{}/index.html", rel.trim_end_matches('/'));
         self.pages.contains_key(&index)
@@ -146,16 +148,9 @@ impl Snapshot {
         if self.superseded.load(Ordering::Relaxed) {
             return Vec::new();
         }
-        // As `render::render` reports them: the failures, or else the broken links.
-        let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-        errors.extend(self.side().errors.iter().cloned());
-        if errors.is_empty() {
-            errors = broken;
-            errors.sort();
-            errors.dedup();
-        }
-        errors.sort();
-        errors
+        let mut failures = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+        failures.extend(self.side().errors.iter().cloned());
+        render::reported(failures, broken)
     }
 
     fn side(&self) -> &Side {

@@ -119,8 +119,36 @@ impl<'t> Reader<'t> {
     }
 
     fn count(&mut self) -> Option<()> {
-        self.nodes += 1;
-        (self.nodes <= NODE_CAP).then_some(())
+        count(&mut self.nodes)
+    }
+
+    /// The next line with content, if it belongs to the block whose lines stand at column
+    /// `indent`: `Some(None)` where the block ends (a shallower line, or the end of the
+    /// text), `None` for a deeper line, which only a scalar's continuation or an error
+    /// could be.
+    fn next_in_block(&mut self, indent: usize) -> Option<Option<usize>> {
+        let Some(i) = self.next_content() else {
+            return Some(None);
+        };
+        match self.lines[i].indent.cmp(&indent) {
+            std::cmp::Ordering::Less => Some(None),
+            std::cmp::Ordering::Equal => Some(Some(i)),
+            std::cmp::Ordering::Greater => None,
+        }
+    }
+
+    /// A one-line value at byte `at` of line `i`, followed by nothing but a comment and by
+    /// no deeper line (which would continue it, or be an error); `indent` is the column of
+    /// its key or dash. Leaves `at` on the next line.
+    fn one_line(&mut self, i: usize, at: usize, indent: usize, depth: usize) -> Option<Value> {
+        let (raw, no) = (self.lines[i].raw, self.lines[i].no);
+        let (value, rest) = scalar_or_flow(raw, no, at, &mut self.nodes, depth)?;
+        if !ends_line(rest) {
+            return None;
+        }
+        self.at = i + 1;
+        self.next_in_block(indent)?;
+        Some(value)
     }
 
     /// A block mapping whose keys stand at column `indent`, starting at the next line with
@@ -132,14 +160,8 @@ impl<'t> Reader<'t> {
         self.count()?;
         let mut entries: Vec<(Key, Node)> = Vec::new();
         let mut pos = None;
-        while let Some(i) = self.next_content() {
+        while let Some(i) = self.next_in_block(indent)? {
             let line = &self.lines[i];
-            if line.indent < indent {
-                break;
-            }
-            if line.indent > indent {
-                return None;
-            }
             let (name, rest) = split_key(line.content)?;
             let key_at = line.raw.len() - line.content.len();
             let key = Key {
@@ -189,18 +211,7 @@ impl<'t> Reader<'t> {
             pos = start;
             value
         } else {
-            let no = self.lines[i].no;
-            let (value, rest) = scalar_or_flow(raw, no, start, &mut self.nodes, depth)?;
-            if !ends_line(rest) {
-                return None;
-            }
-            // A deeper line after a one-line value would continue it (or be an error).
-            if let Some(next) = self.next_content()
-                && self.lines[next].indent > indent
-            {
-                return None;
-            }
-            value
+            self.one_line(i, start, indent, depth)?
         };
         Some(Node { pos, value })
     }
@@ -213,14 +224,8 @@ impl<'t> Reader<'t> {
         self.count()?;
         let mut items = Vec::new();
         let mut pos = None;
-        while let Some(i) = self.next_content() {
+        while let Some(i) = self.next_in_block(indent)? {
             let line = &self.lines[i];
-            if line.indent < indent {
-                break;
-            }
-            if line.indent > indent {
-                return None;
-            }
             let after = line.content.strip_prefix("- ")?;
             let item = after.trim_start_matches(' ');
             let item_at = line.raw.len() - item.len();
@@ -241,23 +246,10 @@ impl<'t> Reader<'t> {
                 };
                 items.push(self.mapping(item_at, depth + 1)?);
             } else {
-                let node_pos = line.pos(item_at);
-                let (raw, no) = (line.raw, line.no);
+                let pos = line.pos(item_at);
                 self.count()?;
-                let (value, rest) = scalar_or_flow(raw, no, item_at, &mut self.nodes, depth)?;
-                if !ends_line(rest) {
-                    return None;
-                }
-                self.at = i + 1;
-                if let Some(next) = self.next_content()
-                    && self.lines[next].indent > indent
-                {
-                    return None;
-                }
-                items.push(Node {
-                    pos: node_pos,
-                    value,
-                });
+                let value = self.one_line(i, item_at, indent, depth)?;
+                items.push(Node { pos, value });
             }
         }
         Some(Node {
@@ -318,6 +310,12 @@ impl<'t> Reader<'t> {
         }
         Some((Value::Str(text), start?))
     }
+}
+
+/// Counts one more node; `None` past the cap.
+fn count(nodes: &mut usize) -> Option<()> {
+    *nodes += 1;
+    (*nodes <= NODE_CAP).then_some(())
 }
 
 /// `key: rest` or `key:` with a plain text key; the key and what follows the colon.
@@ -459,8 +457,7 @@ impl Flow<'_, '_> {
     }
 
     fn count(&mut self) -> Option<()> {
-        *self.nodes += 1;
-        (*self.nodes <= NODE_CAP).then_some(())
+        count(self.nodes)
     }
 
     /// Where the next character is.
