@@ -361,18 +361,17 @@ fn summary_files(site: &Site, facts: &Facts) -> Vec<(String, Result<Vec<u8>, Str
 
 /// The offline search index files, addressed by the same URL scheme as the pages, each
 /// handed to `put` as soon as it is made.
-fn search_index(site: &Site, mut put: impl FnMut(&str, &[u8])) {
+fn search_index(site: &Site, mut put: impl FnMut(&str, &[u8]) + Send) {
     use search::DocRef;
-    let docs = search::site_docs(site, &|r| match r {
+    let sources = search::doc_sources(site, &|r| match r {
         DocRef::Estate { year, slug } => urls::path::estate(year, slug),
         DocRef::Case { year, slug } => urls::path::case(year, slug),
         DocRef::Notice { year } => urls::path::notice(year),
         DocRef::Page { slug } => urls::path::page(slug),
     });
-    search::SearchIndex::new(&docs)
-        .write(|rel, bytes| {
-            put(rel, bytes);
-            Ok::<(), std::convert::Infallible>(())
-        })
-        .unwrap_or_else(|e| match e {});
+    search::write_in_order(&sources, search::DocSource::doc, |rel, bytes| {
+        put(rel, bytes);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|e| match e {});
 }

@@ -1,8 +1,9 @@
 //! The searchable documents of a site: which page each stands for, and what it holds.
 
+use super::index::order;
 use super::plain_text::{new_block, plain_text};
 use super::{DocKind, SearchDoc};
-use crate::model::Site;
+use crate::model::{Campaign, Estate, Experience, Notice, Page, Site};
 
 /// Which page a search document stands for; the renderer turns it into the page's address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,89 +14,143 @@ pub enum DocRef<'a> {
     Page { slug: &'a str },
 }
 
+/// A searchable document before its text is made: what puts it in order (see
+/// [`order`](super::index::order)), and where the rest comes from.
+pub struct DocSource<'a> {
+    pub url: String,
+    pub title: &'a str,
+    pub kind: DocKind,
+    pub year: Option<i32>,
+    from: Origin<'a>,
+}
+
+enum Origin<'a> {
+    Notice(&'a Campaign, &'a Notice),
+    Estate(&'a Estate),
+    Case(&'a Experience),
+    Page(&'a Page),
+}
+
 /// The searchable documents of a whole site: every estate, case study, campaign notice and
-/// free page of every year. `url` gives each page's address relative to the site root.
-/// Only public fields are read: never an estate's applicant contact nor an expert's name.
-pub fn site_docs(site: &Site, url: &dyn Fn(DocRef<'_>) -> String) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
+/// free page of every year, sorted in the index's document order. `url` gives each page's
+/// address relative to the site root.
+pub fn doc_sources<'a>(site: &'a Site, url: &dyn Fn(DocRef<'_>) -> String) -> Vec<DocSource<'a>> {
+    let mut sources = Vec::new();
     for c in &site.campaigns {
-        let year = c.year;
+        let year = Some(c.year);
         if let Some(n) = &c.notice {
-            let mut fields = vec![c.document.number.clone(), c.document.issuer.clone()];
-            fields.retain(|f| !f.is_empty());
-            docs.push(SearchDoc {
-                url: url(DocRef::Notice { year }),
-                title: n.title.clone().unwrap_or_else(|| c.title.clone()),
+            sources.push(DocSource {
+                url: url(DocRef::Notice { year: c.year }),
+                title: n.title.as_deref().unwrap_or(&c.title),
                 kind: DocKind::Notice,
-                county: None,
-                year: Some(year),
-                fields,
-                body: plain_text(&n.body.text),
+                year,
+                from: Origin::Notice(c, n),
             });
         }
         for e in &c.estates {
-            let fields = [
-                e.street.as_deref(),
-                e.community.as_deref(),
-                Some(e.address.as_str()),
-                Some(e.property_company.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .filter(|f| !f.is_empty())
-            .map(str::to_owned)
-            .collect();
-            let mut body = e
-                .summary
-                .as_ref()
-                .map(|s| plain_text(&s.text))
-                .unwrap_or_default();
-            if let Some(p) = &e.party_building {
-                new_block(&mut body);
-                body.push_str(p.trim());
-            }
-            docs.push(SearchDoc {
+            sources.push(DocSource {
                 url: url(DocRef::Estate {
-                    year,
+                    year: c.year,
                     slug: &e.slug,
                 }),
-                title: e.name.clone(),
+                title: &e.name,
                 kind: DocKind::Estate,
-                county: Some(e.county.clone()).filter(|c| !c.is_empty()),
-                year: Some(year),
-                fields,
-                body,
+                year,
+                from: Origin::Estate(e),
             });
         }
         for x in &c.experiences {
-            let mut fields = x.tags.clone();
-            fields.extend(x.summary.clone());
-            docs.push(SearchDoc {
+            sources.push(DocSource {
                 url: url(DocRef::Case {
-                    year,
+                    year: c.year,
                     slug: &x.slug,
                 }),
-                title: x.title.clone(),
+                title: &x.title,
                 kind: DocKind::Case,
-                county: x.county.clone(),
-                year: Some(year),
-                fields,
-                body: plain_text(&x.body.text),
+                year,
+                from: Origin::Case(x),
             });
         }
     }
     for p in &site.pages {
-        docs.push(SearchDoc {
+        sources.push(DocSource {
             url: url(DocRef::Page { slug: &p.slug }),
-            title: p.title.clone(),
+            title: &p.title,
             kind: DocKind::Page,
-            county: None,
             year: None,
-            fields: p.summary.clone().into_iter().collect(),
-            body: plain_text(&p.body.text),
+            from: Origin::Page(p),
         });
     }
-    docs
+    sources.sort_by(|a, b| {
+        order(a.year, a.kind, &a.url, a.title).cmp(&order(b.year, b.kind, &b.url, b.title))
+    });
+    sources
+}
+
+impl DocSource<'_> {
+    /// The document, with its text. Only public fields are read: never an estate's
+    /// applicant contact nor an expert's name.
+    pub fn doc(&self) -> SearchDoc {
+        let (county, fields, body) = match self.from {
+            Origin::Notice(c, n) => {
+                let mut fields = vec![c.document.number.clone(), c.document.issuer.clone()];
+                fields.retain(|f| !f.is_empty());
+                (None, fields, plain_text(&n.body.text))
+            }
+            Origin::Estate(e) => {
+                let fields = [
+                    e.street.as_deref(),
+                    e.community.as_deref(),
+                    Some(e.address.as_str()),
+                    Some(e.property_company.as_str()),
+                ]
+                .into_iter()
+                .flatten()
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned)
+                .collect();
+                let mut body = e
+                    .summary
+                    .as_ref()
+                    .map(|s| plain_text(&s.text))
+                    .unwrap_or_default();
+                if let Some(p) = &e.party_building {
+                    new_block(&mut body);
+                    body.push_str(p.trim());
+                }
+                (
+                    Some(e.county.clone()).filter(|c| !c.is_empty()),
+                    fields,
+                    body,
+                )
+            }
+            Origin::Case(x) => {
+                let mut fields = x.tags.clone();
+                fields.extend(x.summary.clone());
+                (x.county.clone(), fields, plain_text(&x.body.text))
+            }
+            Origin::Page(p) => (
+                None,
+                p.summary.clone().into_iter().collect(),
+                plain_text(&p.body.text),
+            ),
+        };
+        SearchDoc {
+            url: self.url.clone(),
+            title: self.title.to_owned(),
+            kind: self.kind,
+            county,
+            year: self.year,
+            fields,
+            body,
+        }
+    }
+}
+
+/// Every searchable document of a site, with its text, in the index's document order
+/// (see [`doc_sources`]).
+pub fn site_docs(site: &Site, url: &dyn Fn(DocRef<'_>) -> String) -> Vec<SearchDoc> {
+    doc_sources(site, url).iter().map(DocSource::doc).collect()
 }
 
 #[cfg(test)]

@@ -1,11 +1,9 @@
 //! The inverted index: documents in their stable order, the posting encoding, the
-//! reference ranking, and the files written to the site.
-
-use std::ops::Range;
+//! reference ranking, and the files written to the site, made as a stream.
 
 use rayon::prelude::*;
 
-use super::invert::{Inverted, invert};
+use super::invert::Inverter;
 use super::plain_text::{find_byte, push_collapsed};
 use super::tokenize::{Mix, is_han, mix, query_terms, shard_of};
 use super::{CLASS_FIELD, CLASS_TITLE, DIR, DocKind, FORMAT_VERSION, SearchDoc};
@@ -18,47 +16,51 @@ const SHARD_TARGET: usize = 8 * 1024;
 const MAX_SHARDS: usize = 8192;
 /// Bytes per document chunk: a page of results loads at most one chunk per result.
 const CHUNK_TARGET: usize = 8 * 1024;
-/// Documents made into records at once.
+/// Documents made at once.
 const BATCH: usize = 512;
 /// Shards made at once.
 const GROUP: usize = 256;
 /// Digits of the posting encoding: URL-safe base64, so the strings need no JSON escaping.
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// The index in memory: documents in id order and sorted postings. [`SearchIndex::files`]
-/// or [`SearchIndex::write`] give the files; [`SearchIndex::search`] is the reference
-/// ranking that the script follows.
+/// The stable order of documents, which is also the last tie-break of the ranking: the
+/// newest campaign first, then by type, then by address.
+pub(super) fn order<'s>(
+    year: Option<i32>,
+    kind: DocKind,
+    url: &'s str,
+    title: &'s str,
+) -> impl Ord + 's {
+    (year.is_none(), std::cmp::Reverse(year), kind, url, title)
+}
+
+fn doc_order(d: &SearchDoc) -> impl Ord + '_ {
+    order(d.year, d.kind, &d.url, &d.title)
+}
+
+/// The index in memory, for the reference ranking that the script follows
+/// ([`SearchIndex::search`]) and for tests: documents in id order and every posting list.
+/// A build never makes it; it streams the files with [`write_in_order`].
 #[derive(Clone, Debug)]
 pub struct SearchIndex<'a> {
     docs: Vec<&'a SearchDoc>,
-    /// Each term with where its list is in `postings`, sorted by term.
-    terms: Vec<(Box<str>, Range<usize>)>,
-    /// The posting lists one after another: `(doc id << 2) | class`, ascending in each.
-    postings: Vec<u32>,
-}
-
-/// The stable order of documents, which is also the last tie-break of the ranking: the
-/// newest campaign first, then by type, then by address.
-fn doc_order(d: &SearchDoc) -> impl Ord + '_ {
-    (
-        d.year.is_none(),
-        std::cmp::Reverse(d.year),
-        d.kind,
-        d.url.as_str(),
-        d.title.as_str(),
-    )
+    /// Each term with its postings, `(doc id << 2) | class`, ascending; sorted by term.
+    terms: Vec<(Box<str>, Vec<u32>)>,
 }
 
 impl<'a> SearchIndex<'a> {
     pub fn new(docs: &'a [SearchDoc]) -> SearchIndex<'a> {
-        let mut docs: Vec<&SearchDoc> = docs.iter().collect();
-        docs.sort_by(|a, b| doc_order(a).cmp(&doc_order(b)));
-        let Inverted { terms, postings } = invert(&docs);
-        SearchIndex {
-            docs,
-            terms,
-            postings,
+        let docs = in_order(docs);
+        let mut inverter = Inverter::default();
+        for d in &docs {
+            inverter.add(d);
         }
+        let terms = inverter
+            .into_terms()
+            .into_iter()
+            .map(|(term, list)| (term, decode_postings(&list)))
+            .collect();
+        SearchIndex { docs, terms }
     }
 
     /// Documents in id order.
@@ -69,11 +71,6 @@ impl<'a> SearchIndex<'a> {
     /// The number of distinct terms.
     pub fn terms(&self) -> usize {
         self.terms.len()
-    }
-
-    /// The posting list of the `i`th term.
-    fn list(&self, i: usize) -> &[u32] {
-        &self.postings[self.terms[i].1.clone()]
     }
 
     /// The number of postings (document–term pairs), and how many of them are single Han
@@ -92,7 +89,7 @@ impl<'a> SearchIndex<'a> {
         self.terms
             .binary_search_by(|(t, _)| (**t).cmp(term))
             .ok()
-            .map(|i| self.list(i))
+            .map(|i| self.terms[i].1.as_slice())
     }
 
     /// Ranked ids of the documents that contain every term of the query: more terms in the
@@ -131,112 +128,186 @@ impl<'a> SearchIndex<'a> {
         hits.into_iter().map(|h| h.0 as usize).collect()
     }
 
-    /// Hands each index file to `sink` as `(path under the output folder, bytes)`: the term
-    /// shards, then the document chunks, then the manifest. Files are made a group at a
-    /// time in parallel, so a large index is never held whole. The same documents always
-    /// give the same files.
-    pub fn write<E>(&self, mut sink: impl FnMut(&str, &[u8]) -> Result<(), E>) -> Result<(), E> {
-        // The stamp changes with any content, so the script never mixes files of two builds
-        // from a browser cache.
-        let mut stamp = Mix::default();
-        let mut emit = |name: String, bytes: Vec<u8>| {
-            use std::hash::Hasher;
-            stamp.write(name.as_bytes());
-            stamp.write_u64(word_key_bytes(&bytes));
-            sink(&name, &bytes)
-        };
-
-        // What each term adds to its shard: `"term":"postings",`.
-        let sizes: Vec<usize> = (0..self.terms.len())
-            .into_par_iter()
-            .map(|i| self.terms[i].0.len() + encoded_len(self.list(i)) + 6)
-            .collect();
-        let total: usize = sizes.iter().sum();
-        let shards = total.div_ceil(SHARD_TARGET).clamp(1, MAX_SHARDS);
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); shards];
-        for (i, (term, _)) in self.terms.iter().enumerate() {
-            members[shard_of(term, shards as u32) as usize].push(i);
-        }
-        for (g, group) in members.chunks(GROUP).enumerate() {
-            let made: Vec<Vec<u8>> = group
-                .par_iter()
-                .map(|m| self.shard_json(m, m.iter().map(|&i| sizes[i]).sum()))
-                .collect();
-            for (k, json) in made.into_iter().enumerate() {
-                emit(format!("{DIR}/terms-{}.json", g * GROUP + k), json)?;
-            }
-        }
-
-        let mut chunk_sizes = String::new();
-        let mut chunk = String::new();
-        let mut in_chunk = 0u64;
-        let mut n = 0usize;
-        for batch in self.docs.chunks(BATCH) {
-            let records: Vec<String> = batch.par_iter().map(|d| doc_record(d)).collect();
-            for rec in records {
-                if in_chunk > 0 && chunk.len() + rec.len() + 2 > CHUNK_TARGET {
-                    chunk.push(']');
-                    emit(
-                        format!("{DIR}/docs-{n}.json"),
-                        std::mem::take(&mut chunk).into_bytes(),
-                    )?;
-                    push_number(&mut chunk_sizes, in_chunk);
-                    n += 1;
-                    in_chunk = 0;
-                }
-                chunk.push(if in_chunk == 0 { '[' } else { ',' });
-                chunk.push_str(&rec);
-                in_chunk += 1;
-            }
-        }
-        if in_chunk > 0 {
-            chunk.push(']');
-            emit(format!("{DIR}/docs-{n}.json"), chunk.into_bytes())?;
-            // The number of documents in each chunk, as digits like the postings: compact
-            // enough for tens of thousands of chunks.
-            push_number(&mut chunk_sizes, in_chunk);
-        }
-
-        let manifest = serde_json::json!({
-            "version": FORMAT_VERSION,
-            "stamp": format!("{:016x}", std::hash::Hasher::finish(&stamp)),
-            "shards": shards,
-            "docs": self.docs.len(),
-            "chunks": chunk_sizes,
-            "kinds": DocKind::ALL.iter().map(|k| k.label()).collect::<Vec<_>>(),
-        });
-        let bytes = serde_json::to_vec(&manifest).expect("the manifest serialises");
-        sink(&format!("{DIR}/index.json"), &bytes)
+    /// Hands each index file to `sink`, as a build writes them (see [`write_in_order`]).
+    pub fn write<E: Send>(
+        &self,
+        sink: impl FnMut(&str, &[u8]) -> Result<(), E> + Send,
+    ) -> Result<(), E> {
+        write_in_order(&self.docs, |d| (*d).clone(), sink)
     }
 
-    /// All index files in memory, sorted by path (see [`SearchIndex::write`]).
+    /// All index files in memory, sorted by path.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files = Vec::new();
-        self.write(|name, bytes| {
-            files.push((name.to_owned(), bytes.to_vec()));
-            Ok::<(), std::convert::Infallible>(())
-        })
-        .unwrap_or_else(|e| match e {});
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        files
+        build(self.docs.iter().copied())
+    }
+}
+
+/// References to `docs` in id order.
+fn in_order<'a>(docs: impl IntoIterator<Item = &'a SearchDoc>) -> Vec<&'a SearchDoc> {
+    let mut docs: Vec<&SearchDoc> = docs.into_iter().collect();
+    docs.sort_by(|a, b| doc_order(a).cmp(&doc_order(b)));
+    docs
+}
+
+/// Hands each index file of `items`, which are in the documents' id order (see
+/// [`order`]), to `sink` as `(path under the output folder, bytes)`. `make` gives an
+/// item's document.
+///
+/// Documents are made a batch at a time on every core while the batch before is inverted
+/// and cut into chunks, each written as soon as it is full; the postings are kept encoded.
+/// So no more than two batches of documents' text are held at once. The term shards
+/// follow, a group at a time in parallel, then the manifest. The same documents always
+/// give the same files.
+pub fn write_in_order<T: Sync, E: Send>(
+    items: &[T],
+    make: impl Fn(&T) -> SearchDoc + Sync,
+    mut sink: impl FnMut(&str, &[u8]) -> Result<(), E> + Send,
+) -> Result<(), E> {
+    let made = |batch: &[T]| -> Vec<(SearchDoc, String)> {
+        batch
+            .par_iter()
+            .map(|item| {
+                let d = make(item);
+                let record = doc_record(&d);
+                (d, record)
+            })
+            .collect()
+    };
+    let mut chunks = Chunks::default();
+    let mut inverter = Inverter::default();
+    let mut batches = items.chunks(BATCH);
+    let mut ready = batches.next().map(made).unwrap_or_default();
+    loop {
+        let next = batches.next();
+        let (done, next) = rayon::join(
+            || -> Result<(), E> {
+                for (d, record) in ready {
+                    inverter.add(&d);
+                    chunks.push(&record, &mut sink)?;
+                }
+                Ok(())
+            },
+            || next.map(made),
+        );
+        done?;
+        match next {
+            Some(n) => ready = n,
+            None => break,
+        }
+    }
+    chunks.finish(&mut sink)?;
+
+    // The stamp changes with any content, so the script never mixes files of two builds
+    // from a browser cache. It folds the term shards in, then the chunks.
+    let mut stamp = Mix::default();
+    let mut fold = |name: &str, hash: u64| {
+        use std::hash::Hasher;
+        stamp.write(name.as_bytes());
+        stamp.write_u64(hash);
+    };
+    let terms = inverter.into_terms();
+    // What each term adds to its shard: `"term":"postings",`.
+    let sizes: Vec<usize> = terms
+        .iter()
+        .map(|(t, list)| t.len() + list.len() + 6)
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let shards = total.div_ceil(SHARD_TARGET).clamp(1, MAX_SHARDS);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); shards];
+    for (i, (term, _)) in terms.iter().enumerate() {
+        members[shard_of(term, shards as u32) as usize].push(i);
+    }
+    for (g, group) in members.chunks(GROUP).enumerate() {
+        let made: Vec<Vec<u8>> = group
+            .par_iter()
+            .map(|m| shard_json(&terms, m, m.iter().map(|&i| sizes[i]).sum()))
+            .collect();
+        for (k, json) in made.into_iter().enumerate() {
+            let name = format!("{DIR}/terms-{}.json", g * GROUP + k);
+            fold(&name, word_key_bytes(&json));
+            sink(&name, &json)?;
+        }
+    }
+    for (name, hash) in &chunks.written {
+        fold(name, *hash);
     }
 
-    /// One shard: `{"term":"postings",…}` in term order; `size` is its length, near enough.
-    fn shard_json(&self, members: &[usize], size: usize) -> Vec<u8> {
-        let mut out = String::with_capacity(size + 2);
-        out.push('{');
-        for &i in members {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            push_json_str(&mut out, &self.terms[i].0);
-            out.push_str(":\"");
-            encode_into(self.list(i), &mut out);
-            out.push('"');
+    let manifest = serde_json::json!({
+        "version": FORMAT_VERSION,
+        "stamp": format!("{:016x}", std::hash::Hasher::finish(&stamp)),
+        "shards": shards,
+        "docs": items.len(),
+        // The number of documents in each chunk, as digits like the postings: compact
+        // enough for tens of thousands of chunks.
+        "chunks": String::from_utf8(chunks.sizes).expect("digits are ASCII"),
+        "kinds": DocKind::ALL.iter().map(|k| k.label()).collect::<Vec<_>>(),
+    });
+    let bytes = serde_json::to_vec(&manifest).expect("the manifest serialises");
+    sink(&format!("{DIR}/index.json"), &bytes)
+}
+
+/// Documents' records cut into chunk files of about [`CHUNK_TARGET`] bytes.
+#[derive(Default)]
+struct Chunks {
+    /// The chunk being filled: `[record,record…`.
+    open: String,
+    /// Records in `open`.
+    records: u64,
+    /// The number of records in each chunk written, as [`push_number`] writes them.
+    sizes: Vec<u8>,
+    /// Each chunk written, with its content hash for the stamp.
+    written: Vec<(String, u64)>,
+}
+
+impl Chunks {
+    fn push<E>(
+        &mut self,
+        record: &str,
+        sink: &mut impl FnMut(&str, &[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if self.records > 0 && self.open.len() + record.len() + 2 > CHUNK_TARGET {
+            self.close(sink)?;
         }
-        out.push('}');
-        out.into_bytes()
+        self.open.push(if self.records == 0 { '[' } else { ',' });
+        self.open.push_str(record);
+        self.records += 1;
+        Ok(())
     }
+
+    fn finish<E>(&mut self, sink: &mut impl FnMut(&str, &[u8]) -> Result<(), E>) -> Result<(), E> {
+        if self.records > 0 {
+            self.close(sink)?;
+        }
+        Ok(())
+    }
+
+    fn close<E>(&mut self, sink: &mut impl FnMut(&str, &[u8]) -> Result<(), E>) -> Result<(), E> {
+        self.open.push(']');
+        let name = format!("{DIR}/docs-{}.json", self.written.len());
+        let bytes = std::mem::take(&mut self.open).into_bytes();
+        self.written.push((name, word_key_bytes(&bytes)));
+        push_number(&mut self.sizes, self.records);
+        self.records = 0;
+        sink(&self.written.last().expect("just pushed").0, &bytes)
+    }
+}
+
+/// One shard: `{"term":"postings",…}` in term order; `size` is its length, near enough.
+fn shard_json(terms: &[(Box<str>, Vec<u8>)], members: &[usize], size: usize) -> Vec<u8> {
+    let mut out = String::with_capacity(size + 2);
+    out.push('{');
+    for &i in members {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        let (term, list) = &terms[i];
+        push_json_str(&mut out, term);
+        out.push_str(":\"");
+        out.push_str(std::str::from_utf8(list).expect("digits are ASCII"));
+        out.push('"');
+    }
+    out.push('}');
+    out.into_bytes()
 }
 
 /// A content hash of a file, folded into the stamp.
@@ -263,50 +334,47 @@ fn tally(h: (u32, u32, u32), posting: u32) -> (u32, u32, u32) {
     }
 }
 
-/// Builds the index files for `docs`, sorted by path (see the module documentation for
-/// the layout; [`SearchIndex::write`] streams them instead).
-pub fn build(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    SearchIndex::new(docs).files()
-}
-
-/// The length of [`encode`]'s output, without making it.
-fn encoded_len(postings: &[u32]) -> usize {
-    let mut prev: i64 = -1;
-    let mut len = 0;
-    for &p in postings {
-        let id = i64::from(p >> 2);
-        let v = (((id - prev) as u64) << 2) | 3;
-        len += (64 - v.leading_zeros() as usize).div_ceil(5);
-        prev = id;
-    }
-    len
-}
-
-/// Postings as gaps with the class in the two low bits (see [`push_number`]).
-#[cfg(test)]
-fn encode(postings: &[u32]) -> String {
-    let mut out = String::new();
-    encode_into(postings, &mut out);
-    out
-}
-
-/// [`encode`] onto the end of a string.
-fn encode_into(postings: &[u32], out: &mut String) {
-    let mut prev: i64 = -1;
-    for &p in postings {
-        let id = i64::from(p >> 2);
-        push_number(out, (((id - prev) as u64) << 2) | u64::from(p & 3));
-        prev = id;
-    }
+/// Builds the index files for `docs`, in any order, sorted by path (see the module
+/// documentation for the layout; [`write_in_order`] streams them instead).
+pub fn build<'a>(docs: impl IntoIterator<Item = &'a SearchDoc>) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    write_in_order(
+        &in_order(docs),
+        |d| (*d).clone(),
+        |name, bytes| {
+            files.push((name.to_owned(), bytes.to_vec()));
+            Ok::<(), std::convert::Infallible>(())
+        },
+    )
+    .unwrap_or_else(|e| match e {});
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
 }
 
 /// A number in 5-bit digits, low digit first, the sixth bit saying that another follows.
-fn push_number(out: &mut String, mut v: u64) {
+pub(super) fn push_number(out: &mut Vec<u8>, mut v: u64) {
     while v >= 32 {
-        out.push(DIGITS[(v & 31) as usize | 32] as char);
+        out.push(DIGITS[(v & 31) as usize | 32]);
         v >>= 5;
     }
-    out.push(DIGITS[v as usize] as char);
+    out.push(DIGITS[v as usize]);
+}
+
+/// Postings `(doc id << 2) | class` from their encoding (see [`push_number`]).
+fn decode_postings(list: &[u8]) -> Vec<u32> {
+    let numbers = std::str::from_utf8(list)
+        .ok()
+        .and_then(decode_numbers)
+        .expect("the inverter writes digits");
+    let mut prev = -1i64;
+    numbers
+        .into_iter()
+        .map(|v| {
+            let id = prev + (v >> 2) as i64;
+            prev = id;
+            ((id as u32) << 2) | (v & 3) as u32
+        })
+        .collect()
 }
 
 /// Reads back numbers written by [`push_number`] (the manifest's `chunks`, or postings
@@ -550,16 +618,38 @@ pub(super) mod tests {
     #[test]
     fn postings_round_trip_through_the_encoding() {
         let postings = [2u32, (1 << 2) | 1, 40 << 2, (5000 << 2) | 2, 5001 << 2];
-        let enc = encode(&postings);
-        assert!(enc.bytes().all(|b| DIGITS.contains(&b)));
-        let mut out = Vec::new();
-        let mut prev = -1i64;
-        for v in decode_numbers(&enc).unwrap() {
-            let id = prev + (v >> 2) as i64;
-            out.push(((id as u32) << 2) | (v & 3) as u32);
-            prev = id;
+        let mut docs: Vec<SearchDoc> = (0..=5001)
+            .map(|i| doc(&format!("{i:05}/"), DocKind::Page, "", &[], ""))
+            .collect();
+        for (p, text) in postings
+            .iter()
+            .zip(["正文", "字段", "正文", "标题", "正文"])
+        {
+            let d = &mut docs[(p >> 2) as usize];
+            match (p & 3) as u8 {
+                CLASS_TITLE => d.title = text.to_owned(),
+                CLASS_FIELD => d.fields = vec![text.to_owned()],
+                _ => d.body = text.to_owned(),
+            }
         }
-        assert_eq!(out, postings);
+        let index = SearchIndex::new(&docs);
+        let single = |t: &str| index.lookup(t).unwrap().to_vec();
+        let mut all: Vec<u32> = ["正", "字", "标"].into_iter().flat_map(single).collect();
+        all.sort();
+        assert_eq!(all, postings);
+        // In the files: "标" of document 5000 alone, a gap of 5001 from -1, class 2.
+        let files = index.files();
+        let listed: Vec<String> = files
+            .iter()
+            .filter(|(n, _)| n.contains("/terms-"))
+            .filter_map(|(_, b)| {
+                let shard: serde_json::Value = serde_json::from_slice(b).unwrap();
+                shard.get("标").map(|l| l.as_str().unwrap().to_owned())
+            })
+            .collect();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].bytes().all(|b| DIGITS.contains(&b)));
+        assert_eq!(decode_numbers(&listed[0]), Some(vec![(5001 << 2) | 2]));
     }
 
     #[test]

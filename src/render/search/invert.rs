@@ -1,43 +1,44 @@
-//! Inverting the documents into posting lists: terms numbered as they are first met, each
-//! document's distinct terms with their best class, then every list at once in one array.
+//! Inverting the documents into posting lists, a document at a time: terms numbered as
+//! they are first met, and each term's list kept already encoded as the index files store
+//! it, so that neither the documents nor a list of every posting is ever held whole.
 
-use std::ops::Range;
-
+use super::index::push_number;
 use super::tokenize::{CharSink, Kind, MixMap, key_text, normalize_into, pair_key};
 use super::{CLASS_BODY, CLASS_FIELD, CLASS_TITLE, SearchDoc};
 
-/// Posting lists: each posting is `(doc id << 2) | class`, ascending within a list.
-pub(super) struct Inverted {
-    /// Every term with where its list is in `postings`, sorted by term.
-    pub(super) terms: Vec<(Box<str>, Range<usize>)>,
-    /// All lists, one after another.
-    pub(super) postings: Vec<u32>,
+/// The posting lists of documents added in id order. A posting is the gap from the
+/// previous document of the list and the class of the term in this one,
+/// `(gap << 2) | class`, written as [`push_number`] writes numbers.
+#[derive(Default)]
+pub(super) struct Inverter {
+    vocabulary: Vocabulary,
+    /// Each term's encoded list, by term number.
+    lists: Vec<Vec<u8>>,
+    /// The number of documents added.
+    docs: u32,
+    stretch: String,
+    word: String,
 }
 
-/// The posting lists of `docs`, whose ids are their positions.
-///
-/// Two passes keep memory access mostly sequential: the first appends each document's
-/// distinct terms to one array, in document order; the second copies them into their
-/// lists, whose sizes are known by then, so no list ever grows or moves.
-pub(super) fn invert(docs: &[&SearchDoc]) -> Inverted {
-    let mut vocabulary = Vocabulary::default();
-    // `(term << 2) | class` of each document's distinct terms, and where each ends.
-    let mut entries = Vec::new();
-    let mut ends = Vec::with_capacity(docs.len());
-    let (mut stretch, mut word) = (String::new(), String::new());
-    for (id, d) in docs.iter().enumerate() {
+impl Inverter {
+    /// Adds the terms of `d`, the next document: its id is the number of documents added
+    /// before it.
+    pub(super) fn add(&mut self, d: &SearchDoc) {
+        assert!(self.docs < (1 << 30) - 1, "fewer than 2^30 documents");
+        self.docs += 1;
+        let doc = self.docs;
         // Parts come in order of decreasing class, so a term's first occurrence in the
         // document has its best class and later ones change nothing.
         let mut part = |text: &str, class: u8| {
             let mut terms = Terms {
-                vocabulary: &mut vocabulary,
-                entries: &mut entries,
-                doc: id as u32 + 1,
+                vocabulary: &mut self.vocabulary,
+                lists: &mut self.lists,
+                doc,
                 class,
                 prev: None,
-                word: &mut word,
+                word: &mut self.word,
             };
-            normalize_into(text, &mut stretch, &mut terms);
+            normalize_into(text, &mut self.stretch, &mut terms);
             terms.end_word();
         };
         part(&d.title, CLASS_TITLE);
@@ -52,40 +53,19 @@ pub(super) fn invert(docs: &[&SearchDoc]) -> Inverted {
             part(f, CLASS_FIELD);
         }
         part(&d.body, CLASS_BODY);
-        ends.push(entries.len());
     }
 
-    let mut start = vec![0; vocabulary.len as usize];
-    for &e in &entries {
-        start[(e >> 2) as usize] += 1;
+    /// Every term with its encoded list, sorted by term.
+    pub(super) fn into_terms(self) -> Vec<(Box<str>, Vec<u8>)> {
+        let mut terms: Vec<(Box<str>, Vec<u8>)> = self
+            .vocabulary
+            .into_texts()
+            .into_iter()
+            .zip(self.lists)
+            .collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
     }
-    let mut total = 0;
-    for s in &mut start {
-        (*s, total) = (total, total + *s);
-    }
-    let mut next = start.clone();
-    let mut postings = vec![0; total];
-    let mut first = 0;
-    for (id, end) in ends.into_iter().enumerate() {
-        let id = u32::try_from(id)
-            .ok()
-            .filter(|&id| id < 1 << 30)
-            .expect("fewer than 2^30 documents");
-        for &e in &entries[first..end] {
-            let at = &mut next[(e >> 2) as usize];
-            postings[*at] = (id << 2) | (e & 3);
-            *at += 1;
-        }
-        first = end;
-    }
-    let mut terms: Vec<(Box<str>, Range<usize>)> = vocabulary
-        .into_texts()
-        .into_iter()
-        .zip(start.into_iter().zip(next))
-        .map(|(text, (start, end))| (text, start..end))
-        .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Inverted { terms, postings }
 }
 
 /// The terms met so far, numbered in that order, each with the last document it was met
@@ -145,13 +125,13 @@ impl Vocabulary {
     }
 }
 
-/// Adds the terms of one part of a document to `entries`, the characters of the
+/// Adds the terms of one part of a document to their lists, the characters of the
 /// normalised text coming one at a time. The terms are those of
 /// [`index_terms`](super::index_terms): each character of a Han run and each overlapping
 /// pair, and whole words.
 struct Terms<'a> {
     vocabulary: &'a mut Vocabulary,
-    entries: &'a mut Vec<u32>,
+    lists: &'a mut Vec<Vec<u8>>,
     /// The document's id plus one.
     doc: u32,
     class: u8,
@@ -175,7 +155,7 @@ impl Terms<'_> {
             v.words.insert(self.word.as_str().into(), Slot::default());
         }
         let slot = v.words.get_mut(self.word.as_str()).expect("inserted");
-        note(slot, &mut v.len, self.entries, self.doc, self.class);
+        note(slot, &mut v.len, self.lists, self.doc, self.class);
         self.word.clear();
     }
 }
@@ -184,13 +164,13 @@ impl CharSink for Terms<'_> {
     fn push_ideographs(&mut self, run: &str) {
         self.end_word();
         // The state in locals for the loop, which is most of the build.
-        let (v, entries) = (&mut *self.vocabulary, &mut *self.entries);
+        let (v, lists) = (&mut *self.vocabulary, &mut *self.lists);
         let (doc, class, mut prev) = (self.doc, self.class, self.prev);
         for b in run.as_bytes().chunks_exact(3) {
             let c = (u32::from(b[0] & 0x0F) << 12)
                 | (u32::from(b[1] & 0x3F) << 6)
                 | u32::from(b[2] & 0x3F);
-            han(v, entries, doc, class, prev, c);
+            han(v, lists, doc, class, prev, c);
             prev = Some(c);
         }
         self.prev = prev;
@@ -202,7 +182,7 @@ impl CharSink for Terms<'_> {
                 self.end_word();
                 let c = u32::from(c);
                 let v = &mut *self.vocabulary;
-                han(v, self.entries, self.doc, self.class, self.prev, c);
+                han(v, self.lists, self.doc, self.class, self.prev, c);
                 self.prev = Some(c);
             }
             Kind::Word => {
@@ -221,32 +201,45 @@ impl CharSink for Terms<'_> {
 /// character and the pair are terms.
 // Called for every character of the corpus: a call would cost as much as the work.
 #[inline(always)]
-fn han(v: &mut Vocabulary, entries: &mut Vec<u32>, doc: u32, class: u8, prev: Option<u32>, c: u32) {
+fn han(
+    v: &mut Vocabulary,
+    lists: &mut Vec<Vec<u8>>,
+    doc: u32,
+    class: u8,
+    prev: Option<u32>,
+    c: u32,
+) {
     let slot = if c < 0x10000 {
         &mut v.chars[c as usize & 0xFFFF]
     } else {
         v.han.slot(u64::from(c))
     };
-    note(slot, &mut v.len, entries, doc, class);
+    note(slot, &mut v.len, lists, doc, class);
     if let Some(p) = prev {
         let slot = v.han.slot(pair_key(p, c));
-        note(slot, &mut v.len, entries, doc, class);
+        note(slot, &mut v.len, lists, doc, class);
     }
 }
 
 /// The term of `slot` occurs with `class` in document `doc` (id plus one); `terms` counts
 /// the terms, for a new one's number. Only its first occurrence in a document is kept.
 #[inline(always)]
-fn note(slot: &mut Slot, terms: &mut u32, entries: &mut Vec<u32>, doc: u32, class: u8) {
+fn note(slot: &mut Slot, terms: &mut u32, lists: &mut Vec<Vec<u8>>, doc: u32, class: u8) {
     if slot.doc == doc {
         return;
     }
     if slot.term == 0 {
         *terms += 1;
         slot.term = *terms;
+        lists.push(Vec::new());
     }
+    // Both ids are plus one, and a list's first gap counts from -1.
+    let gap = u64::from(doc - slot.doc);
+    push_number(
+        &mut lists[slot.term as usize - 1],
+        (gap << 2) | u64::from(class),
+    );
     slot.doc = doc;
-    entries.push(((slot.term - 1) << 2) | u32::from(class));
 }
 
 /// Han keys (never 0) to slots: open addressing with linear probing, at most half full.
@@ -307,7 +300,7 @@ impl KeyTable {
 mod tests {
     use super::*;
     use crate::render::search::index::tests::doc;
-    use crate::render::search::{DocKind, index_terms};
+    use crate::render::search::{DocKind, decode_numbers, index_terms};
 
     #[test]
     fn the_build_indexes_exactly_the_documented_terms() {
@@ -318,8 +311,10 @@ mod tests {
             &["示例·金湾 5G"],
             "𠀋𠀌丽，Ⅻ号楼",
         );
-        let inverted = invert(&[&d]);
-        let built: Vec<&str> = inverted.terms.iter().map(|(t, _)| &**t).collect();
+        let mut inverter = Inverter::default();
+        inverter.add(&d);
+        let terms = inverter.into_terms();
+        let built: Vec<&str> = terms.iter().map(|(t, _)| &**t).collect();
         let mut documented: Vec<String> = [d.title.as_str(), "玉州区", "2025"]
             .into_iter()
             .chain(d.fields.iter().map(String::as_str))
@@ -330,9 +325,14 @@ mod tests {
         documented.dedup();
         assert_eq!(built, documented);
         let class = |term: &str| {
-            let (_, list) = inverted.terms.iter().find(|(t, _)| &**t == term).unwrap();
-            assert_eq!(list.len(), 1);
-            (inverted.postings[list.start] & 3) as u8
+            let (_, list) = terms.iter().find(|(t, _)| &**t == term).unwrap();
+            let postings = decode_numbers(std::str::from_utf8(list).unwrap()).unwrap();
+            assert_eq!(
+                postings,
+                [postings[0] & 3 | 1 << 2],
+                "one posting, the first document"
+            );
+            (postings[0] & 3) as u8
         };
         assert_eq!(class("覆盖"), CLASS_TITLE);
         assert_eq!(class("wifi"), CLASS_TITLE);

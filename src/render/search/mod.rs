@@ -22,8 +22,8 @@ mod invert;
 mod plain_text;
 mod tokenize;
 
-pub use docs::{DocRef, site_docs};
-pub use index::{SearchIndex, build, decode_numbers};
+pub use docs::{DocRef, DocSource, doc_sources, site_docs};
+pub use index::{SearchIndex, build, decode_numbers, write_in_order};
 pub use plain_text::plain_text;
 pub use tokenize::{index_terms, is_han, normalize, query_terms, shard_of};
 
