@@ -183,7 +183,7 @@ pub fn prepare(
     let urls = Urls::new(base_url);
     let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
     let _prepare = phase("视图与模板数据");
-    let view = view::build(site, facts, &urls);
+    let mut view = view::build(site, facts, &urls);
     if !view.problems.is_empty() {
         return Err(view
             .problems
@@ -192,7 +192,7 @@ pub fn prepare(
             .collect());
     }
     // One conversion of the whole view; pages share its parts.
-    let root_value = values::convert(&view);
+    let root_value = values::convert(&mut view);
     let site_value = root_value
         .get_from_path("site")
         .cloned()

@@ -4,6 +4,10 @@
 //! reference-counted: a listing's row or card sees the record's other fields too, and ten
 //! thousand estates are held once rather than as a row and a record each. Each record has
 //! the same fields as serialising it from the view (a test checks this).
+//!
+//! The conversion copies every string, and rendered Markdown is most of the view's bytes,
+//! so each body's HTML is dropped from the view as soon as its record holds a copy: the
+//! view lives on only until the pages' jobs are made, and those never read a body.
 
 use std::collections::HashMap;
 
@@ -11,19 +15,19 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Map, Value, value::Key};
 
-use super::view::{CampaignView, CaseCard, CaseView, EstateRow, EstateView, View};
+use super::view::{Body, CampaignView, CaseCard, CaseView, EstateRow, EstateView, View};
 
 /// Converted case studies by (year, slug).
 type Cards<'v> = HashMap<(i32, &'v str), Value>;
 
 /// The whole view: `site`, `campaigns`, `pages`, `cases` and `tags`.
-pub fn convert(view: &View) -> Value {
+pub fn convert(view: &mut View) -> Value {
     let cards: Cards = view
         .campaigns
-        .iter()
-        .flat_map(|c| &c.cases)
+        .iter_mut()
+        .flat_map(|c| &mut c.cases)
         .collect::<Vec<_>>()
-        .par_iter()
+        .into_par_iter()
         .map(|x| ((x.card.year, x.card.slug), case(x)))
         .collect();
     let tags = view
@@ -33,7 +37,7 @@ pub fn convert(view: &View) -> Value {
         .collect::<Vec<_>>();
     let campaigns = view
         .campaigns
-        .iter()
+        .iter_mut()
         .map(|c| campaign(c, &cards))
         .collect::<Vec<_>>();
     with(
@@ -46,8 +50,8 @@ pub fn convert(view: &View) -> Value {
     )
 }
 
-fn campaign(c: &CampaignView, cards: &Cards) -> Value {
-    let estates: Vec<Value> = c.estates.par_iter().map(|e| estate(e, cards)).collect();
+fn campaign(c: &mut CampaignView, cards: &Cards) -> Value {
+    let estates: Vec<Value> = c.estates.par_iter_mut().map(|e| estate(e, cards)).collect();
     let records: HashMap<&str, &Value> = c
         .estates
         .iter()
@@ -85,16 +89,26 @@ fn campaign(c: &CampaignView, cards: &Cards) -> Value {
 }
 
 /// An estate's record: its row, its detail and its case studies, one flat map.
-fn estate(e: &EstateView, cards: &Cards) -> Value {
+fn estate(e: &mut EstateView, cards: &Cards) -> Value {
     let mut map = as_map(&e.row);
     map.extend(as_map(&e.detail));
     map.insert(Key::Str("cases"), card_list(cards, &e.cases));
+    if let Some(summary) = &mut e.detail.summary {
+        spent(summary);
+    }
     Value::from(map)
 }
 
 /// A case study's record: its card and its text.
-fn case(x: &CaseView) -> Value {
-    Value::from_serializable(x)
+fn case(x: &mut CaseView) -> Value {
+    let value = Value::from_serializable(&*x);
+    spent(&mut x.body);
+    value
+}
+
+/// Frees a body's HTML, now that a record holds a copy.
+fn spent(body: &mut Body) {
+    body.html = String::new();
 }
 
 fn card_list(cards: &Cards, list: &[CaseCard]) -> Value {
@@ -152,7 +166,7 @@ mod tests {
         let (checked, _) = crate::pipeline::check(root, today);
         let urls = Urls::new("https://example.gov.cn/mhjy/");
         let view = view::build(&checked.site, &checked.facts, &urls);
-        let root_value = convert(&view);
+        let root_value = convert(&mut view::build(&checked.site, &checked.facts, &urls));
         let at = |p: String| root_value.get_from_path(&p).cloned().unwrap();
         let mut records = 0;
         for (ci, c) in view.campaigns.iter().enumerate() {
