@@ -9,6 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::model::{Estate, Points, Satisfaction};
@@ -124,31 +126,6 @@ impl SummaryRow {
             rank,
         }
     }
-
-    /// The cells as text, in column order (the CSV line).
-    fn texts(&self) -> [String; 17] {
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        let num = |o: Option<u32>| o.map(|n| n.to_string()).unwrap_or_default();
-        [
-            self.seq.to_string(),
-            self.county.clone(),
-            self.name.clone(),
-            self.address.clone(),
-            opt(&self.street),
-            opt(&self.community),
-            self.property_company.clone(),
-            self.built.map(|y| y.to_string()).unwrap_or_default(),
-            num(self.households),
-            opt(&self.floor_area),
-            opt(&self.owners_body),
-            opt(&self.satisfaction),
-            num(self.surveyed),
-            num(self.satisfied),
-            self.submitted.map(|d| d.to_string()).unwrap_or_default(),
-            opt(&self.score),
-            num(self.rank),
-        ]
-    }
 }
 
 /// `satisfied / surveyed` as a percentage with two decimals, rounded half up in integer
@@ -171,15 +148,26 @@ pub fn summary_csv_bytes(rows: &[SummaryRow]) -> Vec<u8> {
             .from_writer(&mut out);
         // Writing into a Vec cannot fail.
         let _ = w.write_record(headers());
+        let mut number = String::new();
         for r in rows {
-            let cells = r.texts();
-            let _ = w.write_record(cells.iter().zip(COLUMNS).map(|(cell, (_, _, kind))| {
-                if kind == Kind::Text {
-                    csv_text(cell)
-                } else {
-                    cell.clone()
-                }
-            }));
+            for (field, (_, _, kind)) in r.cells().into_iter().zip(COLUMNS) {
+                let _ = match field {
+                    Field::Text(t) if kind == Kind::Text => w.write_field(csv_text(t).as_ref()),
+                    Field::Text(t) => w.write_field(t),
+                    Field::Whole(n) => {
+                        number.clear();
+                        let _ = write!(number, "{n}");
+                        w.write_field(&number)
+                    }
+                    Field::Day(d) => {
+                        number.clear();
+                        let _ = write!(number, "{d}");
+                        w.write_field(&number)
+                    }
+                    Field::Missing => w.write_field(""),
+                };
+            }
+            let _ = w.write_record(None::<&[u8]>);
         }
         let _ = w.flush();
     }
@@ -190,11 +178,11 @@ pub fn summary_csv_bytes(rows: &[SummaryRow]) -> Vec<u8> {
 /// `-` or `@` as a formula (which can open links or, with DDE, start programs); a leading
 /// `'` makes them show it as the text it is. Tab and line breaks are included because a
 /// spreadsheet may trim them and then see the formula.
-fn csv_text(cell: &str) -> String {
+fn csv_text(cell: &str) -> Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
-        format!("'{cell}")
+        Cow::Owned(format!("'{cell}"))
     } else {
-        cell.to_string()
+        Cow::Borrowed(cell)
     }
 }
 
@@ -255,9 +243,8 @@ fn fill_sheet(sheet: &mut Worksheet, rows: &[SummaryRow], title: &str) -> Result
         .set_text_wrap()
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
-    for (col, (label, width, _)) in COLUMNS.iter().enumerate() {
+    for (col, (label, _, _)) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(1, col as u16, *label, &header_format)?;
-        sheet.set_column_width(col as u16, *width)?;
     }
     sheet.set_row_height(1, 30)?;
 
@@ -267,64 +254,83 @@ fn fill_sheet(sheet: &mut Worksheet, rows: &[SummaryRow], title: &str) -> Result
     // "@" keeps text as text when staff edit it: codes and numbers with leading zeros
     // are not turned into numbers.
     let text = cell.clone().set_num_format("@").set_text_wrap();
-    let integer = cell.clone().set_num_format("0");
-    let general = cell.clone();
-    let percent = cell.clone().set_num_format("0.00%");
-    let two_decimals = cell.clone().set_num_format("0.00");
-    let date = cell.clone().set_num_format("yyyy-mm-dd");
+    let formats = [
+        cell.clone(),                              // Style::Framed
+        text,                                      // Style::Text
+        cell.clone().set_num_format("0"),          // Style::Integer
+        cell.clone(),                              // Style::General
+        cell.clone().set_num_format("0.00%"),      // Style::Percent
+        cell.clone().set_num_format("0.00"),       // Style::TwoDecimals
+        cell.clone().set_num_format("yyyy-mm-dd"), // Style::Date
+    ];
 
+    // rust_xlsxwriter hashes the whole Format on every formatted write. So each format
+    // is passed with the first cell that uses it (which gives it the same style index,
+    // in the same order, as writing every cell with its format), the other cells are
+    // written bare, and then each column's runs of cells sharing a style get it in one
+    // `set_range_format`, which looks the format up once. A blank cell is only made by
+    // that call; it does not widen the sheet's dimension, which the header row (every
+    // column) and the 序号 column (every row) already span.
+    let mut seen = [false; STYLES];
+    let mut styles = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 2;
-        for (col, value) in r.texts().iter().enumerate() {
+        let mut pattern = [Style::Framed; COLUMNS.len()];
+        for (col, value) in r.cells().into_iter().enumerate() {
             let c = col as u16;
-            let kind = COLUMNS[col].2;
-            if value.is_empty() {
-                let blank = if kind == Kind::Text { &text } else { &cell };
-                sheet.write_blank(row, c, blank)?;
-                continue;
+            let (style, write) = plan(COLUMNS[col].2, value)?;
+            pattern[col] = style;
+            let first = !std::mem::replace(&mut seen[style as usize], true);
+            let format = &formats[style as usize];
+            match write {
+                Write::Blank if first => {
+                    sheet.write_blank(row, c, format)?;
+                }
+                Write::Blank => {}
+                Write::Number(n) if first => {
+                    sheet.write_number_with_format(row, c, n, format)?;
+                }
+                Write::Number(n) => {
+                    sheet.write_number(row, c, n)?;
+                }
+                Write::Date(d) if first => {
+                    sheet.write_date_with_format(row, c, &d, format)?;
+                }
+                Write::Date(d) => {
+                    sheet.write_datetime(row, c, &d)?;
+                }
+                Write::Text(t) if first => {
+                    sheet.write_string_with_format(row, c, t, format)?;
+                }
+                Write::Text(t) => {
+                    sheet.write_string(row, c, t)?;
+                }
             }
-            let number = value.parse::<f64>().ok().filter(|n| n.is_finite());
-            match kind {
-                Kind::Integer | Kind::Decimal
-                    if number.is_some_and(|n| n.to_string() == *value) =>
-                {
-                    let format = if kind == Kind::Integer {
-                        &integer
-                    } else {
-                        &general
-                    };
-                    sheet.write_number_with_format(row, c, number.unwrap_or_default(), format)?;
-                }
-                // Shown with the format's two decimals, so `87.50` reads as written.
-                Kind::Score if number.is_some() => {
-                    sheet.write_number_with_format(
-                        row,
-                        c,
-                        number.unwrap_or_default(),
-                        &two_decimals,
-                    )?;
-                }
-                Kind::Percent => {
-                    match value.strip_suffix('%').and_then(|v| v.parse::<f64>().ok()) {
-                        Some(p) => {
-                            sheet.write_number_with_format(row, c, p / 100.0, &percent)?;
-                        }
-                        None => {
-                            sheet.write_string_with_format(row, c, value, &text)?;
-                        }
-                    }
-                }
-                Kind::Date => match r.submitted {
-                    Some(d) => {
-                        sheet.write_date_with_format(row, c, &excel_date(d)?, &date)?;
-                    }
-                    None => {
-                        sheet.write_string_with_format(row, c, value, &text)?;
-                    }
-                },
-                _ => {
-                    sheet.write_string_with_format(row, c, value, &text)?;
-                }
+        }
+        styles.push(pattern);
+    }
+    // The widths come after the cells: every bare write looks up its column's settings,
+    // which costs a hash only once there are some.
+    for (col, (_, width, _)) in COLUMNS.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    // Each column's runs of rows with the same style take it in one call, a block of
+    // rows at a time: the cells of a block stay in the cache while its columns are done.
+    const BLOCK: usize = 256;
+    for block in (0..styles.len()).step_by(BLOCK) {
+        let end = styles.len().min(block + BLOCK);
+        for col in 0..COLUMNS.len() {
+            let mut start = block;
+            while start < end {
+                let style = styles[start][col];
+                let height = styles[start..end]
+                    .iter()
+                    .take_while(|p| p[col] == style)
+                    .count();
+                let (first_row, last_row) = (start as u32 + 2, (start + height) as u32 + 1);
+                let c = col as u16;
+                sheet.set_range_format(first_row, c, last_row, c, &formats[style as usize])?;
+                start += height;
             }
         }
     }
@@ -336,6 +342,117 @@ fn fill_sheet(sheet: &mut Worksheet, rows: &[SummaryRow], title: &str) -> Result
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 1)?;
     Ok(())
+}
+
+/// The format of a body cell; the order is that of `formats` in [`fill_sheet`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// Framed only: a blank cell of a column that is not text.
+    Framed,
+    /// Framed text ("@").
+    Text,
+    /// Framed whole number ("0").
+    Integer,
+    /// A decimal number, in Excel's general format (the same format as `Framed`).
+    General,
+    /// Framed percentage ("0.00%").
+    Percent,
+    /// Framed number with two decimals ("0.00").
+    TwoDecimals,
+    /// Framed date ("yyyy-mm-dd").
+    Date,
+}
+
+const STYLES: usize = 7;
+
+/// A field of a [`SummaryRow`] as recorded.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    /// Text as written in the record; empty is an empty cell.
+    Text(&'a str),
+    /// A whole number.
+    Whole(i64),
+    /// A date.
+    Day(NaiveDate),
+    /// No value.
+    Missing,
+}
+
+/// How a body cell is written.
+enum Write<'a> {
+    Blank,
+    Number(f64),
+    Date(ExcelDateTime),
+    Text(&'a str),
+}
+
+impl SummaryRow {
+    /// The fields in column order, borrowed.
+    fn cells(&self) -> [Field<'_>; 17] {
+        fn text(o: &Option<String>) -> Field<'_> {
+            o.as_deref().map_or(Field::Missing, Field::Text)
+        }
+        let whole = |o: Option<u32>| o.map_or(Field::Missing, |n| Field::Whole(n.into()));
+        [
+            Field::Whole(self.seq.into()),
+            Field::Text(&self.county),
+            Field::Text(&self.name),
+            Field::Text(&self.address),
+            text(&self.street),
+            text(&self.community),
+            Field::Text(&self.property_company),
+            self.built
+                .map_or(Field::Missing, |y| Field::Whole(y.into())),
+            whole(self.households),
+            text(&self.floor_area),
+            text(&self.owners_body),
+            text(&self.satisfaction),
+            whole(self.surveyed),
+            whole(self.satisfied),
+            self.submitted.map_or(Field::Missing, Field::Day),
+            text(&self.score),
+            whole(self.rank),
+        ]
+    }
+}
+
+/// The format and the value of a body cell in a column of `kind`. A whole number is
+/// written as that number (its text always reads back as the same number); text is a
+/// number only where its column takes one and the number shows the same digits.
+fn plan(kind: Kind, field: Field<'_>) -> Result<(Style, Write<'_>), XlsxError> {
+    let blank = if kind == Kind::Text {
+        Style::Text
+    } else {
+        Style::Framed
+    };
+    let value = match field {
+        Field::Missing | Field::Text("") => return Ok((blank, Write::Blank)),
+        // Exact: the whole numbers here are u32 or i32.
+        Field::Whole(n) => return Ok((Style::Integer, Write::Number(n as f64))),
+        Field::Day(d) => return Ok((Style::Date, Write::Date(excel_date(d)?))),
+        Field::Text(value) => value,
+    };
+    let number = value.parse::<f64>().ok().filter(|n| n.is_finite());
+    Ok(match kind {
+        Kind::Integer | Kind::Decimal if number.is_some_and(|n| n.to_string() == value) => {
+            let style = if kind == Kind::Integer {
+                Style::Integer
+            } else {
+                Style::General
+            };
+            (style, Write::Number(number.unwrap_or_default()))
+        }
+        // Shown with the format's two decimals, so `87.50` reads as written.
+        Kind::Score if number.is_some() => (
+            Style::TwoDecimals,
+            Write::Number(number.unwrap_or_default()),
+        ),
+        Kind::Percent => match value.strip_suffix('%').and_then(|v| v.parse::<f64>().ok()) {
+            Some(p) => (Style::Percent, Write::Number(p / 100.0)),
+            None => (Style::Text, Write::Text(value)),
+        },
+        _ => (Style::Text, Write::Text(value)),
+    })
 }
 
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -408,6 +525,276 @@ mod tests {
         assert_eq!(&row[5], "普通社区");
         assert_eq!(&row[6], "'-2+3");
         assert_eq!(&row[0], "1");
+    }
+
+    /// The cells as text, the way the first version of the writer saw them.
+    fn texts(r: &SummaryRow) -> [String; 17] {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        let num = |o: Option<u32>| o.map(|n| n.to_string()).unwrap_or_default();
+        [
+            r.seq.to_string(),
+            r.county.clone(),
+            r.name.clone(),
+            r.address.clone(),
+            opt(&r.street),
+            opt(&r.community),
+            r.property_company.clone(),
+            r.built.map(|y| y.to_string()).unwrap_or_default(),
+            num(r.households),
+            opt(&r.floor_area),
+            opt(&r.owners_body),
+            opt(&r.satisfaction),
+            num(r.surveyed),
+            num(r.satisfied),
+            r.submitted.map(|d| d.to_string()).unwrap_or_default(),
+            opt(&r.score),
+            num(r.rank),
+        ]
+    }
+
+    /// The body as first written: every cell with its format, decided from its text.
+    /// The faster [`fill_sheet`] must give the same file.
+    fn fill_sheet_cell_by_cell(
+        sheet: &mut Worksheet,
+        rows: &[SummaryRow],
+        title: &str,
+    ) -> Result<(), XlsxError> {
+        let last_col = (COLUMNS.len() - 1) as u16;
+        sheet.set_name("推荐汇总表")?;
+        let title_format = Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        sheet.merge_range(0, 0, 0, last_col, title, &title_format)?;
+        sheet.set_row_height(0, 32)?;
+        let header_format = Format::new()
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_background_color(0xD9E1F2)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        for (col, (label, width, _)) in COLUMNS.iter().enumerate() {
+            sheet.write_string_with_format(1, col as u16, *label, &header_format)?;
+            sheet.set_column_width(col as u16, *width)?;
+        }
+        sheet.set_row_height(1, 30)?;
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        let text = cell.clone().set_num_format("@").set_text_wrap();
+        let integer = cell.clone().set_num_format("0");
+        let percent = cell.clone().set_num_format("0.00%");
+        let two_decimals = cell.clone().set_num_format("0.00");
+        let date = cell.clone().set_num_format("yyyy-mm-dd");
+        for (i, r) in rows.iter().enumerate() {
+            let row = i as u32 + 2;
+            for (col, value) in texts(r).iter().enumerate() {
+                let c = col as u16;
+                let kind = COLUMNS[col].2;
+                if value.is_empty() {
+                    let blank = if kind == Kind::Text { &text } else { &cell };
+                    sheet.write_blank(row, c, blank)?;
+                    continue;
+                }
+                let number = value.parse::<f64>().ok().filter(|n| n.is_finite());
+                match kind {
+                    Kind::Integer | Kind::Decimal
+                        if number.is_some_and(|n| n.to_string() == *value) =>
+                    {
+                        let format = if kind == Kind::Integer {
+                            &integer
+                        } else {
+                            &cell
+                        };
+                        sheet.write_number_with_format(row, c, number.unwrap(), format)?;
+                    }
+                    Kind::Score if number.is_some() => {
+                        sheet.write_number_with_format(row, c, number.unwrap(), &two_decimals)?;
+                    }
+                    Kind::Percent => {
+                        match value.strip_suffix('%').and_then(|v| v.parse::<f64>().ok()) {
+                            Some(p) => {
+                                sheet.write_number_with_format(row, c, p / 100.0, &percent)?
+                            }
+                            None => sheet.write_string_with_format(row, c, value, &text)?,
+                        };
+                    }
+                    Kind::Date => {
+                        let d = r.submitted.unwrap();
+                        sheet.write_date_with_format(row, c, &excel_date(d)?, &date)?;
+                    }
+                    _ => {
+                        sheet.write_string_with_format(row, c, value, &text)?;
+                    }
+                }
+            }
+        }
+        let last_row = rows.len() as u32 + 1;
+        sheet.set_freeze_panes(2, 0)?;
+        sheet.autofilter(1, 0, last_row, last_col)?;
+        sheet.set_landscape();
+        sheet.set_paper_size(9);
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(0, 1)?;
+        Ok(())
+    }
+
+    fn xlsx_cell_by_cell(rows: &[SummaryRow], title: &str, day: NaiveDate) -> Vec<u8> {
+        let created = excel_date(day).unwrap();
+        let mut book = Workbook::new();
+        book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+        fill_sheet_cell_by_cell(book.add_worksheet(), rows, title).unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    /// Rows that take every path of the cell writer: missing and empty fields, text
+    /// where a number is expected, odd numbers, and a first row whose blanks come before
+    /// any number (formats are numbered in the order cells first use them).
+    fn odd_rows() -> Vec<SummaryRow> {
+        let full = SummaryRow {
+            seq: 1,
+            county: "容县".into(),
+            name: "阳光花园".into(),
+            address: "容州镇人民路1号".into(),
+            street: Some("容州镇".into()),
+            community: Some("城南社区".into()),
+            property_company: "某物业".into(),
+            built: Some(2008),
+            households: Some(2625),
+            floor_area: Some("213937.8".into()),
+            owners_body: Some("业主委员会".into()),
+            satisfaction: Some("98.59%".into()),
+            surveyed: Some(1417),
+            satisfied: Some(1397),
+            submitted: NaiveDate::from_ymd_opt(2026, 8, 27),
+            score: Some("96.67".into()),
+            rank: Some(1),
+        };
+        let mut rows = vec![
+            SummaryRow {
+                seq: 7,
+                county: String::new(),
+                ..SummaryRow::default()
+            },
+            full.clone(),
+            SummaryRow {
+                built: Some(-5),
+                households: Some(u32::MAX),
+                floor_area: Some("86500.50".into()),
+                satisfaction: Some("inf%".into()),
+                score: Some("x".into()),
+                street: Some(String::new()),
+                name: "=1+1".into(),
+                ..full.clone()
+            },
+            SummaryRow {
+                floor_area: Some("1e3".into()),
+                satisfaction: Some("%".into()),
+                score: Some("NaN".into()),
+                rank: None,
+                submitted: None,
+                ..full.clone()
+            },
+            SummaryRow {
+                floor_area: Some("-0".into()),
+                satisfaction: Some("abc".into()),
+                score: Some("inf".into()),
+                owners_body: None,
+                ..full.clone()
+            },
+            SummaryRow {
+                floor_area: Some(String::new()),
+                satisfaction: Some(String::new()),
+                score: Some(String::new()),
+                ..full.clone()
+            },
+        ];
+        rows.extend((0..40).map(|n| SummaryRow {
+            seq: n + 10,
+            households: (n % 3 != 0).then_some(n * 7),
+            score: (n % 5 != 0).then(|| format!("{}.{:02}", 60 + n, n)),
+            rank: (n % 5 != 0).then_some(n),
+            ..full.clone()
+        }));
+        rows
+    }
+
+    // The XLSX is byte for byte what writing each cell with its own format gives, for
+    // every order of the odd rows tried (which changes the order formats are met in).
+    #[test]
+    fn xlsx_same_as_cell_by_cell() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let rows = odd_rows();
+        for shift in 0..rows.len() {
+            let mut rows = rows.clone();
+            rows.rotate_left(shift);
+            let got = summary_xlsx_bytes_on(&rows, "标题", day).unwrap();
+            assert!(
+                got == xlsx_cell_by_cell(&rows, "标题", day),
+                "shift {shift}"
+            );
+        }
+        for n in 0..3 {
+            let rows = &odd_rows()[..n];
+            let got = summary_xlsx_bytes_on(rows, "标题", day).unwrap();
+            assert!(got == xlsx_cell_by_cell(rows, "标题", day), "{n} rows");
+        }
+    }
+
+    // The CSV is byte for byte what the cells' texts give.
+    #[test]
+    fn csv_same_as_texts() {
+        let rows = odd_rows();
+        let mut want = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut want);
+            w.write_record(headers()).unwrap();
+            for r in &rows {
+                let cells = texts(r).into_iter().zip(COLUMNS);
+                w.write_record(cells.map(|(cell, (_, _, kind))| {
+                    if kind == Kind::Text {
+                        csv_text(&cell).into_owned()
+                    } else {
+                        cell
+                    }
+                }))
+                .unwrap();
+            }
+        }
+        assert_eq!(summary_csv_bytes(&rows), want);
+    }
+
+    // The XLSX reads back with the values and kinds of cell the table promises.
+    #[test]
+    fn xlsx_reads_back() {
+        use calamine::{Data, Reader, Xlsx};
+        let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let rows = odd_rows();
+        let bytes = summary_xlsx_bytes_on(&rows, "标题", day).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("推荐汇总表").unwrap();
+        let at = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+        assert_eq!(at(0, 0), Data::String("标题".into()));
+        assert_eq!(at(1, 16), Data::String("排名".into()));
+        // The first odd row: a number, then blanks.
+        assert_eq!(at(2, 0), Data::Float(7.0));
+        assert_eq!(at(2, 1), Data::Empty);
+        // The full row.
+        assert_eq!(at(3, 1), Data::String("容县".into()));
+        assert_eq!(at(3, 9), Data::Float(213937.8));
+        assert_eq!(at(3, 11), Data::Float(0.9859));
+        assert!(matches!(at(3, 14), Data::DateTime(_)), "{:?}", at(3, 14));
+        assert_eq!(at(3, 15), Data::Float(96.67));
+        // Text where the column's number does not read back as written.
+        assert_eq!(at(4, 2), Data::String("=1+1".into()));
+        assert_eq!(at(4, 7), Data::Float(-5.0));
+        assert_eq!(at(4, 9), Data::String("86500.50".into()));
+        assert_eq!(at(4, 15), Data::String("x".into()));
+        assert_eq!(at(5, 11), Data::String("%".into()));
     }
 
     // The exported header is exactly what the importer recognises, field for field.
