@@ -23,8 +23,10 @@ pub struct Options {
     pub prefix: String,
 }
 
-/// One rebuild: a one-line summary and the new site, or the formatted errors.
-pub type Rebuild = dyn Fn() -> Result<(String, Snapshot), Vec<String>> + Send + Sync;
+/// One rebuild, given the site being served (if any) to take unchanged parts from: a
+/// one-line summary and the new site, or the formatted errors.
+pub type Rebuild =
+    dyn Fn(Option<&Snapshot>) -> Result<(String, Snapshot), Vec<String>> + Send + Sync;
 
 /// Events the command line reports to the user.
 pub enum Event<'a> {
@@ -67,11 +69,14 @@ pub fn run(opts: &Options, rebuild: Box<Rebuild>, report: Report) -> Result<(), 
     let shared = Arc::new(http::Shared::default());
     let build_once = |changed: &[PathBuf]| {
         // The previous site's background check is of no use any more; free the cores.
-        if let Some(old) = shared.site() {
+        let old = shared.site();
+        if let Some(old) = &old {
             old.supersede();
         }
         let t = Instant::now();
-        match rebuild() {
+        let rebuilt = rebuild(old.as_deref());
+        drop(old);
+        match rebuilt {
             Ok((summary, site)) => {
                 let site = Arc::new(site);
                 shared.publish(Some(site.clone()), Vec::new());
