@@ -120,13 +120,14 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
             format!("changed the campaign title in {}", settings.display())
         }
         10 => {
-            // The site settings: every year's pages show the site's name.
+            // The site settings: every page shows the site's name, and a year's publicity
+            // notice its publisher, though no file of the year changed.
             let settings = root.join("content/site.yaml");
             let text = std::fs::read_to_string(&settings).unwrap();
-            let n = rng.below(9);
-            let edited = text.replacen("title: ", &format!("title: 第{n}版"), 1);
+            let (n, field) = (rng.below(9), ["title: ", "publisher: "][rng.below(2)]);
+            let edited = text.replacen(field, &format!("{field}第{n}版"), 1);
             std::fs::write(&settings, edited).unwrap();
-            "changed the site title".to_string()
+            format!("changed `{field}` in site.yaml")
         }
         11 => {
             // A new year: 2025 is no longer the current one, though none of its files
@@ -180,6 +181,9 @@ fn clean_build(root: &Path, out: &Path, today: NaiveDate) -> Result<pipeline::Bu
 
 fn set_caches(on: bool) {
     jiayuan::load::cache::set_enabled(on);
+    // Unchanged years are taken over once their files are this old; the series edits
+    // within milliseconds, and the file system's clock ticks every few.
+    jiayuan::load::cache::set_racy_margin(std::time::Duration::from_millis(50));
     jiayuan::render::markdown::memo::set_enabled(on);
 }
 

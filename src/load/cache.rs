@@ -12,8 +12,9 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{OnceLock, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, RwLock};
+use std::time::Duration;
 
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -33,6 +34,11 @@ struct Entry {
 /// start).
 pub fn set_enabled(on: bool) {
     ENABLED.store(on, Ordering::Relaxed);
+}
+
+/// Whether results are kept and used (see `set_enabled`).
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
 }
 
 /// `make(bytes)` for the file at `path` read under `context`, or a copy of what it gave for
@@ -83,5 +89,137 @@ pub fn remembered<T: Clone + Send + Sync + 'static>(
         kept.remove(0);
     }
     kept.push(entry);
+    result
+}
+
+/// How long before a read a file must have last changed for its `stat` to vouch for its
+/// content: a file changed within this margin of the read (or after it) may have changed
+/// again within one tick of the file system's clock, with the same size and times, so it
+/// is read again. The file system's clock lags the system's by up to one tick (a few
+/// milliseconds; two seconds on FAT), hence more than zero.
+static RACY_MARGIN_MS: AtomicU64 = AtomicU64::new(3000);
+
+/// Sets the margin of `remembered_year`'s racy rule (tests shorten it to see reuse within
+/// seconds of writing their files).
+pub fn set_racy_margin(margin: Duration) {
+    RACY_MARGIN_MS.store(margin.as_millis() as u64, Ordering::Relaxed);
+}
+
+/// What `stat` says of a file: enough to tell that it was not written since, without
+/// reading it. The change time cannot be set back by a program, so a file put back with
+/// an old modification time (`git checkout`, `cp -p`, `rsync -t`) still differs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    ino: u64,
+    dev: u64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+            dev: m.dev(),
+        })
+    }
+
+    /// Elsewhere a file's identity is not at hand: every file is read.
+    #[cfg(not(unix))]
+    fn of(_: &Path) -> Option<Stamp> {
+        None
+    }
+
+    /// Last changed strictly before `time` (seconds and nanoseconds since 1970).
+    fn before(&self, time: (i64, i64)) -> bool {
+        self.mtime < time && self.ctime < time
+    }
+}
+
+/// By campaign folder: what it gave last time, and the state of its files then.
+static YEARS: OnceLock<Mutex<HashMap<PathBuf, Year>>> = OnceLock::new();
+
+struct Year {
+    stamps: Vec<Stamp>,
+    files: Vec<PathBuf>,
+    listed: Vec<String>,
+    /// When the files began to be read, less the racy margin.
+    read_at: (i64, i64),
+    result: Box<dyn Any + Send + Sync>,
+    diags: Vec<Diagnostic>,
+}
+
+/// `make()` for a campaign folder whose result depends on nothing but the content of
+/// `files` (absolute paths, every file the folder's records are read from) and `listed`
+/// (its attachments' names), or a copy of what it gave last time, with the same
+/// diagnostics, when neither changed: the same names, and each file's `stat` the same as
+/// then and older than the time that reading began (git's rule for "racily clean" files).
+/// `started` is when the caller began reading the folder, before it read or listed
+/// anything. No file is read to find out.
+pub fn remembered_year<T: Clone + Send + Sync + 'static>(
+    dir: &Path,
+    started: std::time::SystemTime,
+    files: &[PathBuf],
+    listed: &[String],
+    diags: &mut Diagnostics,
+    make: impl FnOnce(&mut Diagnostics) -> T,
+) -> T {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return make(diags);
+    }
+    let margin = Duration::from_millis(RACY_MARGIN_MS.load(Ordering::Relaxed));
+    let read_at = started
+        .checked_sub(margin)
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| (d.as_secs() as i64, i64::from(d.subsec_nanos())));
+    use rayon::prelude::*;
+    let stamps: Option<Vec<Stamp>> = files.par_iter().map(|p| Stamp::of(p)).collect();
+    let years = YEARS.get_or_init(Default::default);
+    if let Some(stamps) = &stamps {
+        let map = years.lock().unwrap_or_else(|e| e.into_inner());
+        let found = map.get(dir).filter(|y| {
+            y.listed == listed
+                && y.files == files
+                && y.stamps == *stamps
+                && y.stamps.iter().all(|s| s.before(y.read_at))
+        });
+        if let Some(y) = found
+            && let Some(r) = y.result.downcast_ref::<T>()
+        {
+            for d in &y.diags {
+                diags.push(d.clone());
+            }
+            return r.clone();
+        }
+    }
+    let mut own = Diagnostics::default();
+    let result = make(&mut own);
+    let mut map = years.lock().unwrap_or_else(|e| e.into_inner());
+    match (stamps, read_at) {
+        (Some(stamps), Some(read_at)) => {
+            map.insert(
+                dir.to_path_buf(),
+                Year {
+                    stamps,
+                    files: files.to_vec(),
+                    listed: listed.to_vec(),
+                    read_at,
+                    result: Box::new(result.clone()),
+                    diags: own.iter().cloned().collect(),
+                },
+            );
+        }
+        _ => {
+            map.remove(dir);
+        }
+    }
+    diags.extend(own);
     result
 }

@@ -65,7 +65,7 @@ impl Snapshot {
         });
         let prepared =
             render::prepare_reusing(root, &checked.site, &checked.facts, base_url, previous);
-        // Renderings this rebuild did not use belong to texts that changed or went away.
+        // Renderings no recent rebuild used belong to texts that changed or went away.
         crate::render::markdown::memo::forget_unused();
         let prepared = prepared.map_err(BuildFailure::Output)?;
         let index = |paths: &mut dyn Iterator<Item = &String>| {
