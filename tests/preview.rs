@@ -111,11 +111,7 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
         8 => {
             let settings = year.join("campaign.yaml");
             let text = std::fs::read_to_string(&settings).unwrap();
-            let edited = text.replacen(
-                "title: ",
-                &format!("title: 第{}", rng.below(9)),
-                1,
-            );
+            let edited = text.replacen("title: ", &format!("title: 第{}", rng.below(9)), 1);
             std::fs::write(&settings, edited).unwrap();
             format!("changed the campaign title in {}", settings.display())
         }

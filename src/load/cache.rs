@@ -8,6 +8,10 @@
 //! save twice within one tick of the file system's clock, and a `git checkout` can put
 //! back an older file with an older time. Reading 12,000 small files costs a few tens of
 //! milliseconds; parsing and validating them, half a second.
+//!
+//! A whole campaign year is kept too (`remembered_year`): when none of its files changed
+//! by `stat`, under git's rule for files changed too recently to tell, its records are
+//! taken without reading any of them.
 
 use std::any::Any;
 use std::collections::HashMap;

@@ -1,8 +1,9 @@
 //! `serve`'s engine: keep the previewed site in memory, serve it, rebuild on change.
 //! Every rebuild checks the whole site again and prepares every page (files that did not
-//! change are not parsed or rendered again, see `load::cache` and `markdown::memo`), so the
-//! served site always equals a clean build of the same files; `site` renders each page
-//! when it is asked for.
+//! change are not parsed or rendered again, see `load::cache` and `markdown::memo`; a
+//! campaign year whose files and inputs did not change is taken over from the served
+//! site, see `render::prepare_reusing`), so the served site always equals a clean build
+//! of the same files; `site` renders each page when it is asked for.
 
 pub mod http;
 pub mod site;
