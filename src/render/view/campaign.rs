@@ -134,8 +134,9 @@ pub struct CountyView<'a> {
 
 /// The year's view. Without `full`, only what pages of other years read is built (the
 /// year's own pages and tera value are taken from an earlier build, see
-/// `render::prepare_reusing`): its settings, notice, publicity and case studies, with
-/// every estate listing and record left empty and no files recorded.
+/// `render::prepare_reusing`): its settings, notice, publicity and case studies' cards,
+/// with the case studies' texts, every estate listing and record left empty and no files
+/// recorded.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn build<'a>(
     c: &'a Campaign,
@@ -172,7 +173,7 @@ pub(super) fn build<'a>(
     let built_cases: Vec<Built<'a, CaseView<'a>>> = c
         .experiences
         .par_iter()
-        .map(|x| cases::case(c, f, x, urls, &links))
+        .map(|x| cases::case(c, f, x, urls, &links, full))
         .collect();
     let mut case_views = Vec::new();
     for (v, u, p) in built_cases {
