@@ -29,6 +29,8 @@ static ENTRIES: OnceLock<RwLock<HashMap<PathBuf, Vec<Entry>>>> = OnceLock::new()
 
 struct Entry {
     context: u64,
+    /// The file's `stat` just before it was last read, and when that read began.
+    seen: Option<Seen>,
     bytes: Box<[u8]>,
     result: Box<dyn Any + Send + Sync>,
     diags: Vec<Diagnostic>,
@@ -45,12 +47,57 @@ pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
+/// A file's `stat` and when reading it began, less the racy margin.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    stamp: Stamp,
+    read_at: (i64, i64),
+}
+
+/// The `stat` of the file at `full` (its path as opened) before it is read, with the
+/// preview's cache on and where a file's identity is at hand.
+pub fn look(full: &Path) -> Option<Seen> {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return None;
+    }
+    // The time first: a change after it makes the file racy, whenever it is seen.
+    let read_at = racy_time(std::time::SystemTime::now())?;
+    Some(Seen {
+        stamp: Stamp::of(full)?,
+        read_at,
+    })
+}
+
+/// What the file at `path` (under `context`) gave last time, without reading it, when
+/// its `stat` is `now` as it was just before that read and older than the read (the same
+/// rule as `remembered_year`).
+pub fn unchanged<T: Clone + Send + Sync + 'static>(
+    path: &Path,
+    context: u64,
+    now: &Seen,
+    diags: &mut Diagnostics,
+) -> Option<Option<T>> {
+    let map = ENTRIES.get()?.read().unwrap_or_else(|e| e.into_inner());
+    let e = map.get(path)?.iter().find(|e| {
+        e.context == context
+            && e.seen
+                .is_some_and(|s| s.stamp == now.stamp && s.stamp.before(s.read_at))
+    })?;
+    let r = e.result.downcast_ref::<Option<T>>()?;
+    for d in &e.diags {
+        diags.push(d.clone());
+    }
+    Some(r.clone())
+}
+
 /// `make(bytes)` for the file at `path` read under `context`, or a copy of what it gave for
-/// the same bytes and context last time, with the same diagnostics.
+/// the same bytes and context last time, with the same diagnostics. `seen` is the file's
+/// `stat` before this read (`look`), kept for `unchanged`.
 pub fn remembered<T: Clone + Send + Sync + 'static>(
     path: &Path,
     context: u64,
     bytes: &[u8],
+    seen: Option<Seen>,
     diags: &mut Diagnostics,
     make: impl FnOnce(&[u8], &mut Diagnostics) -> Option<T>,
 ) -> Option<T> {
@@ -58,27 +105,46 @@ pub fn remembered<T: Clone + Send + Sync + 'static>(
         return make(bytes, diags);
     }
     let entries = ENTRIES.get_or_init(Default::default);
-    {
+    let restamp = {
         // Shared while looking: after the first build nearly every file is found here.
         let map = entries.read().unwrap_or_else(|e| e.into_inner());
         let found = map.get(path).and_then(|kept| {
             kept.iter()
                 .find(|e| e.context == context && *e.bytes == *bytes)
         });
-        if let Some(e) = found
-            && let Some(r) = e.result.downcast_ref::<Option<T>>()
-        {
-            for d in &e.diags {
-                diags.push(d.clone());
-            }
-            return r.clone();
+        match found {
+            Some(e) => match e.result.downcast_ref::<Option<T>>() {
+                Some(r) => {
+                    for d in &e.diags {
+                        diags.push(d.clone());
+                    }
+                    Some((r.clone(), e.seen != seen))
+                }
+                None => None,
+            },
+            None => None,
         }
+    };
+    if let Some((r, restamp)) = restamp {
+        // The same bytes under a new `stat` (the file was touched, or is no longer
+        // racy): the next build may trust the new one.
+        if restamp {
+            let mut map = entries.write().unwrap_or_else(|e| e.into_inner());
+            if let Some(e) = map.get_mut(path).and_then(|kept| {
+                kept.iter_mut()
+                    .find(|e| e.context == context && *e.bytes == *bytes)
+            }) {
+                e.seen = seen;
+            }
+        }
+        return r;
     }
     // Made outside the lock: the other workers go on meanwhile.
     let mut own = Diagnostics::default();
     let result = make(bytes, &mut own);
     let entry = Entry {
         context,
+        seen,
         bytes: bytes.into(),
         result: Box::new(result.clone()),
         diags: own.iter().cloned().collect(),
@@ -107,6 +173,16 @@ static RACY_MARGIN_MS: AtomicU64 = AtomicU64::new(3000);
 /// seconds of writing their files).
 pub fn set_racy_margin(margin: Duration) {
     RACY_MARGIN_MS.store(margin.as_millis() as u64, Ordering::Relaxed);
+}
+
+/// `started` less the racy margin, as seconds and nanoseconds since 1970.
+fn racy_time(started: std::time::SystemTime) -> Option<(i64, i64)> {
+    let margin = Duration::from_millis(RACY_MARGIN_MS.load(Ordering::Relaxed));
+    let d = started
+        .checked_sub(margin)?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((d.as_secs() as i64, i64::from(d.subsec_nanos())))
 }
 
 /// What `stat` says of a file: enough to tell that it was not written since, without
@@ -178,11 +254,7 @@ pub fn remembered_year<T: Clone + Send + Sync + 'static>(
     if !ENABLED.load(Ordering::Relaxed) {
         return make(diags);
     }
-    let margin = Duration::from_millis(RACY_MARGIN_MS.load(Ordering::Relaxed));
-    let read_at = started
-        .checked_sub(margin)
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| (d.as_secs() as i64, i64::from(d.subsec_nanos())));
+    let read_at = racy_time(started);
     use rayon::prelude::*;
     let stamps: Option<Vec<Stamp>> = files.par_iter().map(|p| Stamp::of(p)).collect();
     let years = YEARS.get_or_init(Default::default);

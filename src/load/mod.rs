@@ -404,11 +404,18 @@ fn read_file<T: Clone + Send + Sync + 'static>(
     make: impl FnOnce(&Path, &str, &mut Diagnostics) -> Option<T>,
 ) -> Option<T> {
     let relp = rel(root, path);
+    // With the preview's cache on, a file its `stat` vouches for is not read again.
+    let seen = cache::look(path);
+    if let Some(now) = &seen
+        && let Some(kept) = cache::unchanged(&relp, context, now, diags)
+    {
+        return kept;
+    }
     TEXT.with_borrow_mut(|bytes| {
         if !read_bytes(&relp, path, bytes, diags) {
             return None;
         }
-        cache::remembered(&relp, context, bytes, diags, |bytes, diags| {
+        cache::remembered(&relp, context, bytes, seen, diags, |bytes, diags| {
             make(&relp, as_text(&relp, bytes, diags)?, diags)
         })
     })
