@@ -4,14 +4,17 @@
 //!
 //! The key is the file's path, its whole content compared byte for byte, and a context
 //! number for whatever else the result depends on (for an estate, its year's settings and
-//! files, see `validate::campaign_with_records`). Not the modification time: an editor can
-//! save twice within one tick of the file system's clock, and a `git checkout` can put
-//! back an older file with an older time. Reading 12,000 small files costs a few tens of
-//! milliseconds; parsing and validating them, half a second.
+//! files, see `validate::campaign_with_records`). Not the modification time alone: an
+//! editor can save twice within one tick of the file system's clock, and a `git checkout`
+//! can put back an older file with an older time. Reading 12,000 small files costs a few
+//! tens of milliseconds; parsing and validating them, half a second.
 //!
-//! A whole campaign year is kept too (`remembered_year`): when none of its files changed
-//! by `stat`, under git's rule for files changed too recently to tell, its records are
-//! taken without reading any of them.
+//! A file is not even read when its whole `stat` (size, modification and change times,
+//! inode) is what it was just before its last read and older than that read by a margin
+//! (`look`, `unchanged`: git's rule for "racily clean" files; the change time cannot be
+//! set back, the margin covers the file system clock's tick). A whole campaign year is
+//! kept the same way (`remembered_year`): its records are taken without reading any of
+//! its files.
 
 use std::any::Any;
 use std::collections::HashMap;
