@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::diag::Pos;
 
 /// Positions of a record's top-level keys, so that later stages can point at a field.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyPositions(pub Vec<(String, Pos)>);
 
 impl KeyPositions {
@@ -21,7 +21,7 @@ impl KeyPositions {
 }
 
 /// The whole site as read from `content/`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Site {
     pub config: SiteConfig,
     pub pages: Vec<Page>,
@@ -36,7 +36,7 @@ impl Site {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SiteConfig {
     pub title: String,
     pub base_url: String,
@@ -50,7 +50,7 @@ pub struct SiteConfig {
     pub footer: Footer,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contact {
     pub person: Option<String>,
     pub phone: Option<String>,
@@ -58,7 +58,7 @@ pub struct Contact {
     pub address: Option<String>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Footer {
     /// 网站标识码
     pub site_code: Option<String>,
@@ -69,7 +69,7 @@ pub struct Footer {
 }
 
 /// A free page (`content/pages/<slug>.md`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Page {
     pub slug: String,
     /// Relative to the site root, for messages.
@@ -115,7 +115,7 @@ pub struct NamedDay {
 }
 
 /// One year's campaign: `content/campaigns/<year>/`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Campaign {
     pub year: i32,
     /// Where each top-level key of `campaign.yaml` is, for warnings about derived facts.
@@ -141,7 +141,7 @@ pub struct Campaign {
     pub files: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
     /// 文号, e.g. 玉住建字〔2025〕18号
     pub number: String,
@@ -149,7 +149,7 @@ pub struct Document {
     pub issuer: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Quota {
     pub per_county_min: u32,
     pub per_county_max: u32,
@@ -168,7 +168,7 @@ impl Default for Quota {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Deadlines {
     pub submission: Option<NaiveDate>,
     pub forward: Option<NaiveDate>,
@@ -182,14 +182,14 @@ pub enum ScoreMethod {
     TrimmedMean,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scoring {
     pub max: Points,
     pub method: ScoreMethod,
     pub criteria: Vec<Criterion>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Criterion {
     pub key: String,
     pub name: String,
@@ -209,7 +209,7 @@ impl Points {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Publicity {
     /// Not known until the panel has decided.
     pub start: Option<NaiveDate>,
@@ -219,7 +219,7 @@ pub struct Publicity {
 }
 
 /// The campaign document (`notice.md`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notice {
     pub source: PathBuf,
     pub title: Option<String>,
@@ -254,7 +254,7 @@ pub struct Satisfaction {
 }
 
 /// One expert's score sheet. The expert's name is private and never published.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScoreSheet {
     pub expert: String,
     /// The sheet's total: given directly, or the sum of its criteria.
@@ -267,13 +267,13 @@ pub enum ObjectionOutcome {
     Dismissed,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Objection {
     pub outcome: ObjectionOutcome,
     pub note: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Photo {
     /// Relative to the campaign folder, e.g. `files/gate.jpg`; checked to stay inside.
     pub src: String,
@@ -281,14 +281,14 @@ pub struct Photo {
 }
 
 /// Private applicant contact: kept for staff, never published.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrivateContact {
     pub person: Option<String>,
     pub phone: Option<String>,
 }
 
 /// A nominated estate (`estates/<slug>.yaml`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Estate {
     pub slug: String,
     pub keys: KeyPositions,
@@ -316,7 +316,7 @@ pub struct Estate {
 }
 
 /// A case study (`experiences/<slug>.md`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Experience {
     pub slug: String,
     pub source: PathBuf,

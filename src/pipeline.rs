@@ -29,8 +29,17 @@ pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
         .par_iter()
         .map(|dir| {
             let mut d = Diagnostics::default();
+            let started = std::time::SystemTime::now();
             let files = load::load_campaign(root, dir, &mut d);
-            (validate::campaign_with_records(root, &files, &mut d), d)
+            let make = |d: &mut Diagnostics| validate::campaign_with_records(root, &files, d);
+            // With the preview's cache on, an unchanged year is not read again.
+            let campaign = if load::cache::enabled() {
+                let read = load::campaign_sources(dir, &files);
+                load::cache::remembered_year(dir, started, &read, &files.files, &mut d, make)
+            } else {
+                make(&mut d)
+            };
+            (campaign, d)
         })
         .collect();
     for (campaign, d) in years {

@@ -30,7 +30,9 @@ fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
 /// `broken` holds the undo of each edit that may leave the site failing: the file's old
 /// text, or `None` for a file to remove; undoing one is itself an edit.
 fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>) -> String {
-    let year = root.join("content/campaigns/2025");
+    // Mostly the current year; sometimes the past one, while the current stays as it was.
+    let year = if rng.below(4) == 0 { "2024" } else { "2025" };
+    let year = root.join("content/campaigns").join(year);
     let estates = files_in(&year.join("estates"), "yaml");
     let cases = files_in(&year.join("experiences"), "md");
     let estate = &estates[rng.below(estates.len())];
@@ -41,11 +43,12 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
         let (path, text) = broken.pop().unwrap();
         match text {
             Some(text) => std::fs::write(&path, text).unwrap(),
+            None if path.is_dir() => std::fs::remove_dir_all(&path).unwrap(),
             None => std::fs::remove_file(&path).unwrap(),
         }
         return format!("undid the edit of {}", path.display());
     }
-    match rng.below(10) {
+    match rng.below(13) {
         0 => {
             let n = rng.below(100);
             std::fs::write(estate, text.replacen("name: ", &format!("name: 改{n}"), 1)).unwrap();
@@ -108,13 +111,40 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
         8 => {
             let settings = year.join("campaign.yaml");
             let text = std::fs::read_to_string(&settings).unwrap();
-            let edited = text.replacen(
-                "title: 2025年度",
-                &format!("title: 2025年度第{}", rng.below(9)),
-                1,
-            );
+            let edited = text.replacen("title: ", &format!("title: 第{}", rng.below(9)), 1);
             std::fs::write(&settings, edited).unwrap();
-            "changed the campaign title".to_string()
+            format!("changed the campaign title in {}", settings.display())
+        }
+        10 => {
+            // The site settings: every page shows the site's name, and a year's publicity
+            // notice its publisher, though no file of the year changed.
+            let settings = root.join("content/site.yaml");
+            let text = std::fs::read_to_string(&settings).unwrap();
+            let (n, field) = (rng.below(9), ["title: ", "publisher: "][rng.below(2)]);
+            let edited = text.replacen(field, &format!("{field}第{n}版"), 1);
+            std::fs::write(&settings, edited).unwrap();
+            format!("changed `{field}` in site.yaml")
+        }
+        11 => {
+            // A new year: 2025 is no longer the current one, though none of its files
+            // changed. Removing it again is an undo.
+            let new = root.join("content/campaigns/2026");
+            if new.exists() {
+                return "kept 2026".to_string();
+            }
+            copy_dir(&root.join("content/campaigns/2025"), &new);
+            let settings = new.join("campaign.yaml");
+            let text = std::fs::read_to_string(&settings).unwrap();
+            std::fs::write(&settings, text.replacen("year: 2025", "year: 2026", 1)).unwrap();
+            broken.push((new, None));
+            "added the year 2026".to_string()
+        }
+        12 => {
+            let notice = year.join("notice.md");
+            let mut text = std::fs::read_to_string(&notice).unwrap();
+            text.push_str(&format!("\n\n补充通知第{}条。\n", rng.below(50)));
+            std::fs::write(&notice, text).unwrap();
+            format!("added to {}", notice.display())
         }
         _ => {
             // A link to a page that does not exist: only rendering every page finds it.
@@ -128,10 +158,15 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
     }
 }
 
-/// What `serve` does on a save: the caches on.
-fn preview(root: &Path, today: NaiveDate) -> Result<(Snapshot, Diagnostics), BuildFailure> {
+/// What `serve` does on a save: the caches on, and the site being served (the last that
+/// built) to take unchanged years from.
+fn preview(
+    root: &Path,
+    today: NaiveDate,
+    previous: Option<&Snapshot>,
+) -> Result<(Snapshot, Diagnostics), BuildFailure> {
     set_caches(true);
-    Snapshot::make(root, today, BASE)
+    Snapshot::make(root, today, BASE, previous)
 }
 
 /// What `jiayuan build` does: every file parsed and rendered afresh.
@@ -142,6 +177,9 @@ fn clean_build(root: &Path, out: &Path, today: NaiveDate) -> Result<pipeline::Bu
 
 fn set_caches(on: bool) {
     jiayuan::load::cache::set_enabled(on);
+    // Unchanged years are taken over once their files are this old; the series edits
+    // within milliseconds, and the file system's clock ticks every few.
+    jiayuan::load::cache::set_racy_margin(std::time::Duration::from_millis(50));
     jiayuan::render::markdown::memo::set_enabled(on);
 }
 
@@ -157,21 +195,23 @@ fn preview_equals_clean_build_after_random_edits() {
     let mut broken = Vec::new();
     let mut history = vec!["the bundled example".to_string()];
     let (mut ok, mut failed) = (0, 0);
+    let mut served: Option<Snapshot> = None;
     for _ in 0..80 {
         let step = history.join(" → ");
-        let made = preview(&root, today);
+        let made = preview(&root, today, served.as_ref());
         let _ = std::fs::remove_dir_all(&out);
         match (clean_build(&root, &out, today), made) {
             (Ok(_), Ok((site, _))) => {
                 let built = tree(&out);
-                let served: Vec<String> = site.paths();
+                let paths: Vec<String> = site.paths();
                 let listed: Vec<String> = built.keys().cloned().collect();
-                assert_eq!(served, listed, "same files after: {step}");
+                assert_eq!(paths, listed, "same files after: {step}");
                 for (rel, bytes) in &built {
                     let got = site.get(rel).unwrap().unwrap();
                     assert!(got == *bytes, "{rel} differs after: {step}");
                 }
                 assert_eq!(site.problems(), Vec::<String>::new(), "after: {step}");
+                served = Some(site);
                 ok += 1;
             }
             (Err(b), Ok((site, _))) => {
@@ -179,6 +219,7 @@ fn preview_equals_clean_build_after_random_edits() {
                 let want = b.errors();
                 assert!(!want.is_empty());
                 assert_eq!(site.problems(), want, "same problems after: {step}");
+                served = Some(site);
                 failed += 1;
             }
             (Err(b), Err(p)) => {

@@ -35,10 +35,10 @@ impl Args {
             port: self.port,
             prefix: base_path.clone(),
         };
-        let rebuild = Box::new(move || {
+        let rebuild = Box::new(move |previous: Option<&Snapshot>| {
             // Links keep the base URL's sub-path; the host is the preview server's.
             let base = format!("http://preview.invalid{base_path}");
-            match Snapshot::make(&root, today, &base) {
+            match Snapshot::make(&root, today, &base, previous) {
                 Ok((site, warnings)) => {
                     for w in warnings.sorted() {
                         eprintln!("{w}");

@@ -12,14 +12,14 @@ use calendar::Calendar;
 use scoring::Rate;
 
 /// Everything derived for the whole site on one build date.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Facts {
     pub today: NaiveDate,
     /// Index-aligned with `Site::campaigns`.
     pub campaigns: Vec<CampaignFacts>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CampaignFacts {
     pub year: i32,
     /// Index-aligned with `Campaign::estates`.
@@ -44,7 +44,7 @@ pub struct CampaignFacts {
     pub tags: BTreeMap<String, Vec<usize>>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EstateFacts {
     pub score: Option<Points>,
     pub experts: usize,
@@ -60,7 +60,7 @@ pub struct EstateFacts {
     pub experiences: Vec<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CountyFacts {
     pub name: String,
     pub nominees: usize,
@@ -69,7 +69,7 @@ pub struct CountyFacts {
     pub estates: Vec<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicityFacts {
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -123,7 +123,7 @@ impl Stage {
 }
 
 /// One step of the campaign timeline as the home page shows it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Milestone {
     pub stage: Stage,
     pub label: &'static str,

@@ -156,6 +156,21 @@ pub fn load_campaign(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Campai
     c
 }
 
+/// Every file `validate::campaign_with_records` reads of the campaign folder `dir` (as
+/// `load_campaign` listed it in `files`): its settings and notice, where there are any,
+/// and its estates and case studies. Its records depend on these and on the names of its
+/// attachments (`CampaignFiles::files`), nothing else.
+pub fn campaign_sources(dir: &Path, files: &CampaignFiles) -> Vec<PathBuf> {
+    let mut read: Vec<PathBuf> = ["campaign.yaml", "notice.md"]
+        .iter()
+        .map(|name| dir.join(name))
+        .filter(|p| p.is_file())
+        .collect();
+    read.extend(files.estates.iter().cloned());
+    read.extend(files.experiences.iter().cloned());
+    read
+}
+
 fn read_markdown_dir(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<MarkdownDoc> {
     let paths = record_files(root, dir, &["md"], diags);
     read_markdown_files(root, &paths, 0, diags, |doc, _| doc)
@@ -389,11 +404,18 @@ fn read_file<T: Clone + Send + Sync + 'static>(
     make: impl FnOnce(&Path, &str, &mut Diagnostics) -> Option<T>,
 ) -> Option<T> {
     let relp = rel(root, path);
+    // With the preview's cache on, a file its `stat` vouches for is not read again.
+    let seen = cache::look(path);
+    if let Some(now) = &seen
+        && let Some(kept) = cache::unchanged(&relp, context, now, diags)
+    {
+        return kept;
+    }
     TEXT.with_borrow_mut(|bytes| {
         if !read_bytes(&relp, path, bytes, diags) {
             return None;
         }
-        cache::remembered(&relp, context, bytes, diags, |bytes, diags| {
+        cache::remembered(&relp, context, bytes, seen, diags, |bytes, diags| {
             make(&relp, as_text(&relp, bytes, diags)?, diags)
         })
     })

@@ -657,8 +657,15 @@ pub mod memo {
         ENABLED.store(on, Ordering::Relaxed);
     }
 
-    /// Forgets every rendering the build just finished did not use, so that edits do not
-    /// pile up, and starts the next build.
+    /// How many builds a rendering is kept unused. A preview build takes unchanged
+    /// campaign years over from the last one without rendering their texts again (see
+    /// `render::prepare_reusing`), so a year's renderings go unused while other years are
+    /// edited and are needed again when it is; the old versions of edited texts go after
+    /// this many saves.
+    const KEEP_UNUSED: u64 = 64;
+
+    /// Forgets every rendering no build used in the last `KEEP_UNUSED`, so that edits do
+    /// not pile up, and starts the next build.
     pub fn forget_unused() {
         let build = BUILD.fetch_add(1, Ordering::Relaxed);
         let mut map = MEMO
@@ -666,7 +673,7 @@ pub mod memo {
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         map.retain(|_, kept| {
-            kept.retain(|k| k.used == build);
+            kept.retain(|k| build - k.used < KEEP_UNUSED);
             !kept.is_empty()
         });
     }

@@ -21,8 +21,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::derive::Facts;
-use crate::model::Site;
+use crate::derive::{CampaignFacts, Facts};
+use crate::model::{Campaign, Site};
 use crate::timings::phase;
 use crate::write::{Staging, links};
 use urls::Urls;
@@ -154,6 +154,8 @@ pub struct Prepared {
     pub attachments: Vec<(std::path::PathBuf, String)>,
     /// The campaign years, whose summary tables are files of the site too.
     years: Vec<i32>,
+    /// Each year's share, index-aligned with `Site::campaigns`.
+    parts: Vec<YearPart>,
     /// Every file the build writes, for the link check; made when first needed (the
     /// preview's reload signal does not wait for it).
     targets: std::sync::OnceLock<links::Targets>,
@@ -180,10 +182,80 @@ pub fn prepare(
     facts: &Facts,
     base_url: &str,
 ) -> Result<Prepared, Vec<String>> {
+    prepare_reusing(root, site, facts, base_url, None)
+}
+
+/// A site prepared earlier, for `prepare_reusing`: the checked site and what was made of it.
+pub struct Previous<'p> {
+    pub site: &'p Site,
+    pub facts: &'p Facts,
+    pub prepared: &'p Prepared,
+}
+
+impl Previous<'_> {
+    /// The earlier part of the year `c` (with facts `f`), when it is certain to be what
+    /// preparing the year afresh would make: a year's view, tera value and pages are made
+    /// from nothing but its model, its facts, the site settings, the URLs and whether it
+    /// is the current year (`view::campaign`, `values::campaign`, `pages::campaign_pages`
+    /// read nothing else), and all of these are equal.
+    fn year(
+        &self,
+        c: &Campaign,
+        f: &CampaignFacts,
+        site: &Site,
+        urls: &Urls,
+        current: Option<i32>,
+    ) -> Option<&YearPart> {
+        if self.prepared.urls != *urls || self.site.config != site.config {
+            return None;
+        }
+        let j = self.site.campaigns.iter().position(|p| p.year == c.year)?;
+        let part = self.prepared.parts.get(j).filter(|p| p.year == c.year)?;
+        let same = part.is_current == (current == Some(c.year))
+            && self.facts.campaigns.get(j) == Some(f)
+            && self.site.campaigns[j] == *c;
+        same.then_some(part)
+    }
+}
+
+/// One campaign year's share of a `Prepared`, for a later preview build to take over.
+struct YearPart {
+    year: i32,
+    is_current: bool,
+    /// The year as templates see it (`campaigns.N`).
+    value: Value,
+    /// Where the year's pages are in `Prepared::jobs`.
+    jobs: std::ops::Range<usize>,
+    /// The year's attachments, as `Prepared::attachments` lists them.
+    files: Vec<(std::path::PathBuf, String)>,
+}
+
+/// `prepare`, taking over from `previous` every campaign year whose inputs are unchanged
+/// (see `Previous::year`) instead of building its view, tera value and pages again. The
+/// result is the same as `prepare`'s; everything shared by the years (the home page, the
+/// archive, the site-wide case and tag listings, the feed) is made afresh.
+pub fn prepare_reusing(
+    root: &Path,
+    site: &Site,
+    facts: &Facts,
+    base_url: &str,
+    previous: Option<Previous>,
+) -> Result<Prepared, Vec<String>> {
     let urls = Urls::new(base_url);
     let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
     let _prepare = phase("视图与模板数据");
-    let mut view = view::build(site, facts, &urls);
+    let current = site.current_campaign().map(|c| c.year);
+    let kept: Vec<Option<&YearPart>> = site
+        .campaigns
+        .iter()
+        .zip(&facts.campaigns)
+        .map(|(c, f)| {
+            previous
+                .as_ref()
+                .and_then(|p| p.year(c, f, site, &urls, current))
+        })
+        .collect();
+    let mut view = view::build_years(site, facts, &urls, &|i| kept[i].is_none());
     if !view.problems.is_empty() {
         return Err(view
             .problems
@@ -192,13 +264,16 @@ pub fn prepare(
             .collect());
     }
     // One conversion of the whole view; pages share its parts.
-    let root_value = values::convert(&mut view);
+    let root_value = values::convert_reusing(&mut view, &|i| kept[i].map(|k| &k.value));
     let site_value = root_value
         .get_from_path("site")
         .cloned()
         .unwrap_or_else(Value::none);
     let engine = engine::Engine::new(&theme, site_value).map_err(|e| vec![e])?;
-    let jobs = pages::jobs(&view, &root_value, &urls);
+    let (jobs, ranges) = pages::jobs_reusing(&view, &root_value, &urls, &|i| {
+        let k = kept[i]?;
+        Some(&previous.as_ref()?.prepared.jobs[k.jobs.clone()])
+    });
     let mut generated = vec![
         (
             urls::path::FEED.to_string(),
@@ -215,7 +290,35 @@ pub fn prepare(
             .statics()
             .map(|(rel, bytes)| (format!("static/{rel}"), bytes.to_vec())),
     );
+    // Each year's attachments are under its own folder.
+    let parts: Vec<YearPart> = site
+        .campaigns
+        .iter()
+        .zip(ranges)
+        .enumerate()
+        .map(|(i, (c, jobs))| YearPart {
+            year: c.year,
+            is_current: current == Some(c.year),
+            value: root_value
+                .get_from_path(&format!("campaigns.{i}"))
+                .cloned()
+                .unwrap_or_else(Value::none),
+            jobs,
+            files: match kept[i] {
+                Some(k) => k.files.clone(),
+                None => view
+                    .files
+                    .iter()
+                    .filter(|(src, _)| src.starts_with(&c.dir))
+                    .cloned()
+                    .collect(),
+            },
+        })
+        .collect();
     let mut attachments = view.files.clone();
+    for k in kept.iter().flatten() {
+        attachments.extend(k.files.iter().cloned());
+    }
     attachments.sort();
     attachments.dedup();
     // The pages hold what they need of the view as tera values.
@@ -229,6 +332,7 @@ pub fn prepare(
         generated,
         attachments,
         years: site.campaigns.iter().map(|c| c.year).collect(),
+        parts,
         targets: std::sync::OnceLock::new(),
     })
 }

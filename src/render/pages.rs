@@ -1,6 +1,7 @@
 //! The list of HTML pages: which file, which template, which part of the view, and the
 //! government-site metadata (column, publication date, source) of each.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -10,6 +11,7 @@ use super::urls::{Urls, output_file, path};
 use super::view::View;
 
 /// One page to render.
+#[derive(Clone)]
 pub struct Job {
     /// Output path relative to the output folder.
     pub out: String,
@@ -52,7 +54,7 @@ impl Job {
 }
 
 /// What base.html needs to know about the page itself, besides its address.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Meta {
     pub title: String,
     /// ColumnName: the section the page belongs to.
@@ -148,6 +150,18 @@ fn crumb(label: impl Into<String>, url: impl Into<String>) -> Crumb {
 
 /// Every HTML page of the site, in a fixed order.
 pub fn jobs(view: &View, root: &Value, urls: &Urls) -> Vec<Job> {
+    jobs_reusing(view, root, urls, &|_| None).0
+}
+
+/// `jobs`, taking a year's pages from `kept` (by index into `View::campaigns`) where it
+/// gives them: that year's pages from an earlier build of the same year (see
+/// `render::prepare_reusing`). Also returns where each year's pages are in the list.
+pub fn jobs_reusing<'k>(
+    view: &View,
+    root: &Value,
+    urls: &Urls,
+    kept: &dyn Fn(usize) -> Option<&'k [Job]>,
+) -> (Vec<Job>, Vec<Range<usize>>) {
     let mut p = Pages {
         urls,
         jobs: Vec::new(),
@@ -174,8 +188,14 @@ pub fn jobs(view: &View, root: &Value, urls: &Urls) -> Vec<Job> {
         vec![("campaigns", at(root, "campaigns"))],
         None,
     );
+    let mut years = Vec::with_capacity(view.campaigns.len());
     for (ci, c) in view.campaigns.iter().enumerate() {
-        campaign_pages(&mut p, view, root, ci, c.is_current);
+        let start = p.jobs.len();
+        match kept(ci) {
+            Some(jobs) => p.jobs.extend_from_slice(jobs),
+            None => campaign_pages(&mut p, view, root, ci, c.is_current),
+        }
+        years.push(start..p.jobs.len());
     }
     let all_crumbs: Arc<[Crumb]> = Arc::new([crumb("经验案例", urls.link(path::CASES))]);
     p.add(
@@ -230,7 +250,7 @@ pub fn jobs(view: &View, root: &Value, urls: &Urls) -> Vec<Job> {
         vec![],
         None,
     );
-    p.jobs
+    (p.jobs, years)
 }
 
 fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_current: bool) {

@@ -24,7 +24,7 @@
 //! a sub-path; folder URLs end with `/` and are written as `…/index.html`.
 
 /// The site's base URL split into what links need.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Urls {
     /// Scheme and host, e.g. `https://example.gov.cn`; empty when `base_url` is a bare path.
     pub origin: String,

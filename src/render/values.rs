@@ -22,14 +22,37 @@ type Cards<'v> = HashMap<(i32, &'v str), Value>;
 
 /// The whole view: `site`, `campaigns`, `pages`, `cases` and `tags`.
 pub fn convert(view: &mut View) -> Value {
-    let cards: Cards = view
+    convert_reusing(view, &|_| None)
+}
+
+/// `convert`, taking a year's value from `kept` (by index into `View::campaigns`) where it
+/// gives one: the year's value from an earlier build of the same year (see
+/// `render::prepare_reusing`). Its case studies are then that value's too.
+pub fn convert_reusing<'k>(view: &mut View, kept: &dyn Fn(usize) -> Option<&'k Value>) -> Value {
+    let mut cards: Cards = view
         .campaigns
         .iter_mut()
-        .flat_map(|c| &mut c.cases)
+        .enumerate()
+        .filter(|&(i, _)| kept(i).is_none())
+        .flat_map(|(_, c)| &mut c.cases)
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|x| ((x.card.year, x.card.slug), case(x)))
         .collect();
+    for (i, c) in view.campaigns.iter_mut().enumerate() {
+        let Some(value) = kept(i) else { continue };
+        // The kept value lists the same case studies in the same order.
+        let old = value.get_from_path("cases").and_then(Value::as_array);
+        for (j, x) in c.cases.iter_mut().enumerate() {
+            let (year, slug) = (x.card.year, x.card.slug);
+            let v = old
+                .and_then(|o| o.get(j))
+                .filter(|v| v.get_from_path("slug").and_then(Value::as_str) == Some(slug))
+                .cloned()
+                .unwrap_or_else(|| case(x));
+            cards.insert((year, slug), v);
+        }
+    }
     let tags = view
         .tags
         .iter()
@@ -38,7 +61,8 @@ pub fn convert(view: &mut View) -> Value {
     let campaigns = view
         .campaigns
         .iter_mut()
-        .map(|c| campaign(c, &cards))
+        .enumerate()
+        .map(|(i, c)| kept(i).cloned().unwrap_or_else(|| campaign(c, &cards)))
         .collect::<Vec<_>>();
     with(
         view,

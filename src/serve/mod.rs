@@ -1,8 +1,9 @@
 //! `serve`'s engine: keep the previewed site in memory, serve it, rebuild on change.
 //! Every rebuild checks the whole site again and prepares every page (files that did not
-//! change are not parsed or rendered again, see `load::cache` and `markdown::memo`), so the
-//! served site always equals a clean build of the same files; `site` renders each page
-//! when it is asked for.
+//! change are not parsed or rendered again, see `load::cache` and `markdown::memo`; a
+//! campaign year whose files and inputs did not change is taken over from the served
+//! site, see `render::prepare_reusing`), so the served site always equals a clean build
+//! of the same files; `site` renders each page when it is asked for.
 
 pub mod http;
 pub mod site;
@@ -23,8 +24,10 @@ pub struct Options {
     pub prefix: String,
 }
 
-/// One rebuild: a one-line summary and the new site, or the formatted errors.
-pub type Rebuild = dyn Fn() -> Result<(String, Snapshot), Vec<String>> + Send + Sync;
+/// One rebuild, given the site being served (if any) to take unchanged parts from: a
+/// one-line summary and the new site, or the formatted errors.
+pub type Rebuild =
+    dyn Fn(Option<&Snapshot>) -> Result<(String, Snapshot), Vec<String>> + Send + Sync;
 
 /// Events the command line reports to the user.
 pub enum Event<'a> {
@@ -67,11 +70,14 @@ pub fn run(opts: &Options, rebuild: Box<Rebuild>, report: Report) -> Result<(), 
     let shared = Arc::new(http::Shared::default());
     let build_once = |changed: &[PathBuf]| {
         // The previous site's background check is of no use any more; free the cores.
-        if let Some(old) = shared.site() {
+        let old = shared.site();
+        if let Some(old) = &old {
             old.supersede();
         }
         let t = Instant::now();
-        match rebuild() {
+        let rebuilt = rebuild(old.as_deref());
+        drop(old);
+        match rebuilt {
             Ok((summary, site)) => {
                 let site = Arc::new(site);
                 shared.publish(Some(site.clone()), Vec::new());

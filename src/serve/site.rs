@@ -45,18 +45,27 @@ struct Side {
 
 impl Snapshot {
     /// Checks the site and prepares its pages: the same steps as `pipeline::build` up to
-    /// rendering, with the same failures.
+    /// rendering, with the same failures. The campaign years that are unchanged since
+    /// `previous` (the snapshot being served, if any) are taken over from it rather than
+    /// prepared again (see `render::prepare_reusing`).
     pub fn make(
         root: &Path,
         today: NaiveDate,
         base_url: &str,
+        previous: Option<&Snapshot>,
     ) -> Result<(Snapshot, Diagnostics), BuildFailure> {
         let (checked, diags) = pipeline::check(root, today);
         if diags.has_errors() {
             return Err(BuildFailure::Content(diags));
         }
-        let prepared = render::prepare(root, &checked.site, &checked.facts, base_url);
-        // Renderings this rebuild did not use belong to texts that changed or went away.
+        let previous = previous.map(|p| render::Previous {
+            site: &p.checked.site,
+            facts: &p.checked.facts,
+            prepared: &p.prepared,
+        });
+        let prepared =
+            render::prepare_reusing(root, &checked.site, &checked.facts, base_url, previous);
+        // Renderings no recent rebuild used belong to texts that changed or went away.
         crate::render::markdown::memo::forget_unused();
         let prepared = prepared.map_err(BuildFailure::Output)?;
         let index = |paths: &mut dyn Iterator<Item = &String>| {

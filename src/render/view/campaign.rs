@@ -132,12 +132,19 @@ pub struct CountyView<'a> {
     pub cases: Vec<CaseCard<'a>>,
 }
 
+/// The year's view. Without `full`, only what pages of other years read is built (the
+/// year's own pages and tera value are taken from an earlier build, see
+/// `render::prepare_reusing`): its settings, notice, publicity and case studies' cards,
+/// with the case studies' texts, every estate listing and record left empty and no files
+/// recorded.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn build<'a>(
     c: &'a Campaign,
     f: &'a CampaignFacts,
     cfg: &'a SiteConfig,
     urls: &Urls,
     is_current: bool,
+    full: bool,
     files: &mut Vec<(PathBuf, String)>,
     problems: &mut Vec<(String, String)>,
 ) -> CampaignView<'a> {
@@ -149,13 +156,24 @@ pub(super) fn build<'a>(
         files_base: &files_base,
     };
     let mut used: Vec<String> = Vec::new();
-    let rows: Vec<EstateRow<'a>> = (0..c.estates.len()).map(|i| row(c, f, i, urls)).collect();
+    let rows: Vec<EstateRow<'a>> = if full {
+        (0..c.estates.len()).map(|i| row(c, f, i, urls)).collect()
+    } else {
+        Vec::new()
+    };
     let pick = |idx: &[usize]| idx.iter().map(|&i| rows[i].clone()).collect::<Vec<_>>();
+    // Every listing but the publicity's is left empty without `full`.
+    let list = |idx: &[usize]| if full { pick(idx) } else { Vec::new() };
+    let winners: Vec<EstateRow<'a>> = if full {
+        pick(&f.winners)
+    } else {
+        f.winners.iter().map(|&i| row(c, f, i, urls)).collect()
+    };
 
     let built_cases: Vec<Built<'a, CaseView<'a>>> = c
         .experiences
         .par_iter()
-        .map(|x| cases::case(c, f, x, urls, &links))
+        .map(|x| cases::case(c, f, x, urls, &links, full))
         .collect();
     let mut case_views = Vec::new();
     for (v, u, p) in built_cases {
@@ -163,8 +181,8 @@ pub(super) fn build<'a>(
         problems.extend(p);
         case_views.push(v);
     }
-    let built_estates: Vec<Built<'a, EstateView<'a>>> = c
-        .estates
+    let shown: &'a [crate::model::Estate] = if full { &c.estates } else { &[] };
+    let built_estates: Vec<Built<'a, EstateView<'a>>> = shown
         .par_iter()
         .enumerate()
         .map(|(i, e)| {
@@ -201,6 +219,7 @@ pub(super) fn build<'a>(
     let counties = f
         .counties
         .iter()
+        .filter(|_| full)
         .enumerate()
         .map(|(k, cf)| CountyView {
             n: k + 1,
@@ -218,11 +237,14 @@ pub(super) fn build<'a>(
         .collect();
     used.sort();
     used.dedup();
+    if !full {
+        used.clear();
+    }
     files.extend(used.into_iter().map(|rel| {
         let out = path::file(y, &rel);
         (c.dir.join(&rel), out)
     }));
-    let table = f.counties.iter().flat_map(|k| pick(&k.estates)).collect();
+    let table = f.counties.iter().flat_map(|k| list(&k.estates)).collect();
     cases::sort_newest_first(&mut case_views);
     CampaignView {
         year: y,
@@ -264,20 +286,20 @@ pub(super) fn build<'a>(
             .min_satisfaction
             .map(|m| format!("{}%", (m * 100.0 * 100.0).round() / 100.0)),
         table,
-        ranking: pick(&f.ranking),
-        winners: pick(&f.winners),
+        ranking: list(&f.ranking),
         named: f
             .winners
             .iter()
-            .filter(|&&i| !f.estates[i].revoked)
+            .filter(|&&i| full && !f.estates[i].revoked)
             .map(|&i| rows[i].clone())
             .collect(),
         named_final: named_on_build_date(f),
-        forwarded: pick(&f.forwarded),
+        forwarded: list(&f.forwarded),
         counties,
         estates,
         cases: case_views,
-        publicity: super::publicity::publicity(c, f, cfg, pick(&f.winners)),
+        publicity: super::publicity::publicity(c, f, cfg, winners.clone()),
+        winners: if full { winners } else { Vec::new() },
         urls: CampaignUrls {
             year: urls.link(&path::year(y)),
             notice: urls.link(&path::notice(y)),

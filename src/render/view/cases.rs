@@ -70,15 +70,21 @@ pub struct PageView<'a> {
     pub source: &'a std::path::Path,
 }
 
+/// A case study's card and page; without `text`, its card alone (the body left empty).
 pub(super) fn case<'a>(
     c: &'a Campaign,
     _f: &CampaignFacts,
     x: &'a Experience,
     urls: &Urls,
     links: &Links,
+    text: bool,
 ) -> Built<'a, CaseView<'a>> {
     let (mut used, mut problems) = (Vec::new(), Vec::new());
-    let b = body(&x.body.text, links, &x.source, &mut used, &mut problems);
+    let b = if text {
+        body(&x.body.text, links, &x.source, &mut used, &mut problems)
+    } else {
+        Body::default()
+    };
     let estate = x.estate.as_deref().and_then(|s| {
         // Estates are sorted by slug (validate): the first of any equal slugs.
         let first = c.estates.partition_point(|e| e.slug.as_str() < s);

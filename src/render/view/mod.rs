@@ -118,6 +118,17 @@ pub struct SiteUrls {
 
 /// Builds the view of a checked site. Markdown is rendered here, once, in parallel.
 pub fn build<'a>(site: &'a Site, facts: &'a Facts, urls: &Urls) -> View<'a> {
+    build_years(site, facts, urls, &|_| true)
+}
+
+/// `build`, with only the years `full` picks (by index into `Site::campaigns`) built in
+/// full; of the others, only what other years' pages read (see `campaign::build`).
+pub fn build_years<'a>(
+    site: &'a Site,
+    facts: &'a Facts,
+    urls: &Urls,
+    full: &(dyn Fn(usize) -> bool + Sync),
+) -> View<'a> {
     let current = site.current_campaign().map(|c| c.year);
     // The years side by side: a year's Markdown is rendered in parallel anyway, but its
     // rows, listings and counties are sequential work.
@@ -125,7 +136,8 @@ pub fn build<'a>(site: &'a Site, facts: &'a Facts, urls: &Urls) -> View<'a> {
         .campaigns
         .par_iter()
         .zip(&facts.campaigns)
-        .map(|(c, f)| {
+        .enumerate()
+        .map(|(i, (c, f))| {
             let (mut files, mut problems) = (Vec::new(), Vec::new());
             let is_current = current == Some(c.year);
             let view = campaign::build(
@@ -134,6 +146,7 @@ pub fn build<'a>(site: &'a Site, facts: &'a Facts, urls: &Urls) -> View<'a> {
                 &site.config,
                 urls,
                 is_current,
+                full(i),
                 &mut files,
                 &mut problems,
             );
