@@ -26,13 +26,14 @@ pub struct Site {
     pub config: SiteConfig,
     pub pages: Vec<Page>,
     pub calendar: CalendarOverlay,
-    /// Sorted by year, oldest first; the last one is the current campaign.
-    pub campaigns: Vec<Campaign>,
+    /// Sorted by year, oldest first; the last one is the current campaign. Shared, so that
+    /// the preview takes an unchanged year over from the previous build without copying it.
+    pub campaigns: Vec<std::sync::Arc<Campaign>>,
 }
 
 impl Site {
     pub fn current_campaign(&self) -> Option<&Campaign> {
-        self.campaigns.last()
+        self.campaigns.last().map(|c| &**c)
     }
 }
 

@@ -31,7 +31,9 @@ pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
             let mut d = Diagnostics::default();
             let started = std::time::SystemTime::now();
             let files = load::load_campaign(root, dir, &mut d);
-            let make = |d: &mut Diagnostics| validate::campaign_with_records(root, &files, d);
+            let make = |d: &mut Diagnostics| {
+                validate::campaign_with_records(root, &files, d).map(std::sync::Arc::new)
+            };
             // With the preview's cache on, an unchanged year is not read again.
             let campaign = if load::cache::enabled() {
                 let read = load::campaign_sources(dir, &files);

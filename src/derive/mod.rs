@@ -388,7 +388,7 @@ mod tests {
 
     fn site(c: Campaign) -> Site {
         Site {
-            campaigns: vec![c],
+            campaigns: vec![c.into()],
             ..Default::default()
         }
     }

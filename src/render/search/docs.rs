@@ -200,13 +200,13 @@ mod tests {
             ..Default::default()
         };
         let site = Site {
-            campaigns: vec![Campaign {
+            campaigns: vec![std::sync::Arc::new(Campaign {
                 year: 2025,
                 title: "2025年度活动".into(),
                 estates: vec![estate],
                 experiences: vec![case],
                 ..Default::default()
-            }],
+            })],
             pages: vec![Page {
                 slug: "about".into(),
                 title: "关于".into(),
