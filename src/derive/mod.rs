@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod scoring;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::model::{Campaign, ObjectionOutcome, Points, Site};
@@ -146,9 +147,10 @@ pub fn derive(site: &Site, today: NaiveDate) -> Facts {
     let calendar = Calendar::new(&site.calendar);
     Facts {
         today,
+        // Years are independent: side by side (the preview re-derives every year per save).
         campaigns: site
             .campaigns
-            .iter()
+            .par_iter()
             .map(|c| campaign_facts(c, &calendar, today))
             .collect(),
     }
