@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::invert::Inverter;
+use super::invert::{DIGITS, Inverter, push_number};
 use super::plain_text::{find_byte, push_collapsed};
 use super::tokenize::{Mix, is_han, mix, query_terms, shard_of};
 use super::{CLASS_FIELD, CLASS_TITLE, DIR, DocKind, FORMAT_VERSION, SearchDoc};
@@ -20,8 +20,6 @@ const CHUNK_TARGET: usize = 8 * 1024;
 const BATCH: usize = 512;
 /// Shards made at once.
 const GROUP: usize = 256;
-/// Digits of the posting encoding: URL-safe base64, so the strings need no JSON escaping.
-const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// The stable order of documents, which is also the last tie-break of the ranking: the
 /// newest campaign first, then by type, then by address.
@@ -349,15 +347,6 @@ pub fn build<'a>(docs: impl IntoIterator<Item = &'a SearchDoc>) -> Vec<(String, 
     .unwrap_or_else(|e| match e {});
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
-}
-
-/// A number in 5-bit digits, low digit first, the sixth bit saying that another follows.
-pub(super) fn push_number(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 32 {
-        out.push(DIGITS[(v & 31) as usize | 32]);
-        v >>= 5;
-    }
-    out.push(DIGITS[v as usize]);
 }
 
 /// Postings `(doc id << 2) | class` from their encoding (see [`push_number`]).

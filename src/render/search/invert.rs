@@ -2,9 +2,21 @@
 //! they are first met, and each term's list kept already encoded as the index files store
 //! it, so that neither the documents nor a list of every posting is ever held whole.
 
-use super::index::push_number;
 use super::tokenize::{CharSink, Kind, MixMap, key_text, normalize_into, pair_key};
 use super::{CLASS_BODY, CLASS_FIELD, CLASS_TITLE, SearchDoc};
+
+/// Digits of the posting encoding: URL-safe base64, so the strings need no JSON escaping.
+pub(super) const DIGITS: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A number in 5-bit digits, low digit first, the sixth bit saying that another follows.
+pub(super) fn push_number(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 32 {
+        out.push(DIGITS[(v & 31) as usize | 32]);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize]);
+}
 
 /// The posting lists of documents added in id order. A posting is the gap from the
 /// previous document of the list and the class of the term in this one,
