@@ -225,7 +225,8 @@ pub fn write_summary_xlsx(rows: &[SummaryRow], title: &str, path: &Path) -> Resu
     std::fs::write(path, bytes).map_err(|e| format!("无法写入 {}（{e}）", path.display()))
 }
 
-fn fill_sheet(sheet: &mut Worksheet, rows: &[SummaryRow], title: &str) -> Result<(), XlsxError> {
+/// The sheet's name, its title row and its header row.
+fn sheet_head(sheet: &mut Worksheet, title: &str) -> Result<(), XlsxError> {
     let last_col = (COLUMNS.len() - 1) as u16;
     sheet.set_name("推荐汇总表")?;
     let title_format = Format::new()
@@ -247,6 +248,24 @@ fn fill_sheet(sheet: &mut Worksheet, rows: &[SummaryRow], title: &str) -> Result
         sheet.write_string_with_format(1, col as u16, *label, &header_format)?;
     }
     sheet.set_row_height(1, 30)?;
+    Ok(())
+}
+
+/// Frozen header rows, a filter over the table, and printing on A4 landscape, one page wide.
+fn sheet_tail(sheet: &mut Worksheet, rows: usize) -> Result<(), XlsxError> {
+    let last_col = (COLUMNS.len() - 1) as u16;
+    let last_row = rows as u32 + 1;
+    sheet.set_freeze_panes(2, 0)?;
+    sheet.autofilter(1, 0, last_row, last_col)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9); // A4
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 1)?;
+    Ok(())
+}
+
+fn fill_sheet(sheet: &mut Worksheet, rows: &[SummaryRow], title: &str) -> Result<(), XlsxError> {
+    sheet_head(sheet, title)?;
 
     let cell = Format::new()
         .set_border(FormatBorder::Thin)
@@ -334,14 +353,7 @@ fn fill_sheet(sheet: &mut Worksheet, rows: &[SummaryRow], title: &str) -> Result
             }
         }
     }
-    let last_row = rows.len() as u32 + 1;
-    sheet.set_freeze_panes(2, 0)?;
-    sheet.autofilter(1, 0, last_row, last_col)?;
-    sheet.set_landscape();
-    sheet.set_paper_size(9); // A4
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(0, 1)?;
-    Ok(())
+    sheet_tail(sheet, rows.len())
 }
 
 /// The format of a body cell; the order is that of `formats` in [`fill_sheet`].
@@ -559,27 +571,10 @@ mod tests {
         rows: &[SummaryRow],
         title: &str,
     ) -> Result<(), XlsxError> {
-        let last_col = (COLUMNS.len() - 1) as u16;
-        sheet.set_name("推荐汇总表")?;
-        let title_format = Format::new()
-            .set_bold()
-            .set_font_size(16)
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter);
-        sheet.merge_range(0, 0, 0, last_col, title, &title_format)?;
-        sheet.set_row_height(0, 32)?;
-        let header_format = Format::new()
-            .set_bold()
-            .set_border(FormatBorder::Thin)
-            .set_background_color(0xD9E1F2)
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter);
-        for (col, (label, width, _)) in COLUMNS.iter().enumerate() {
-            sheet.write_string_with_format(1, col as u16, *label, &header_format)?;
+        sheet_head(sheet, title)?;
+        for (col, (_, width, _)) in COLUMNS.iter().enumerate() {
             sheet.set_column_width(col as u16, *width)?;
         }
-        sheet.set_row_height(1, 30)?;
         let cell = Format::new()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
@@ -631,14 +626,7 @@ mod tests {
                 }
             }
         }
-        let last_row = rows.len() as u32 + 1;
-        sheet.set_freeze_panes(2, 0)?;
-        sheet.autofilter(1, 0, last_row, last_col)?;
-        sheet.set_landscape();
-        sheet.set_paper_size(9);
-        sheet.set_print_fit_to_pages(1, 0);
-        sheet.set_repeat_rows(0, 1)?;
-        Ok(())
+        sheet_tail(sheet, rows.len())
     }
 
     fn xlsx_cell_by_cell(rows: &[SummaryRow], title: &str, day: NaiveDate) -> Vec<u8> {
