@@ -115,18 +115,13 @@ pub fn remembered<T: Clone + Send + Sync + 'static>(
             kept.iter()
                 .find(|e| e.context == context && *e.bytes == *bytes)
         });
-        match found {
-            Some(e) => match e.result.downcast_ref::<Option<T>>() {
-                Some(r) => {
-                    for d in &e.diags {
-                        diags.push(d.clone());
-                    }
-                    Some((r.clone(), e.seen != seen))
-                }
-                None => None,
-            },
-            None => None,
-        }
+        found.and_then(|e| {
+            let r = e.result.downcast_ref::<Option<T>>()?;
+            for d in &e.diags {
+                diags.push(d.clone());
+            }
+            Some((r.clone(), e.seen != seen))
+        })
     };
     if let Some((r, restamp)) = restamp {
         // The same bytes under a new `stat` (the file was touched, or is no longer

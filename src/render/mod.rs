@@ -152,9 +152,8 @@ pub struct Prepared {
     pub generated: Vec<(String, Vec<u8>)>,
     /// (source path under the site root, output path), sorted.
     pub attachments: Vec<(std::path::PathBuf, String)>,
-    /// The campaign years, whose summary tables are files of the site too.
-    years: Vec<i32>,
-    /// Each year's share, index-aligned with `Site::campaigns`.
+    /// Each campaign year's share, index-aligned with `Site::campaigns` (the years' summary
+    /// tables are files of the site too).
     parts: Vec<YearPart>,
     /// Every file the build writes, for the link check; made when first needed (the
     /// preview's reload signal does not wait for it).
@@ -168,7 +167,7 @@ impl Prepared {
         self.targets.get_or_init(|| {
             let mut files: HashSet<String> = self.jobs.iter().map(|j| j.out.clone()).collect();
             files.extend(self.generated.iter().map(|(rel, _)| rel.clone()));
-            files.extend(self.years.iter().flat_map(|&y| summary_paths(y)));
+            files.extend(self.parts.iter().flat_map(|p| summary_paths(p.year)));
             files.extend(self.attachments.iter().map(|(_, out)| out.clone()));
             links::Targets::new(files, &self.urls.base)
         })
@@ -332,7 +331,6 @@ pub fn prepare_reusing(
         jobs,
         generated,
         attachments,
-        years: site.campaigns.iter().map(|c| c.year).collect(),
         parts,
         targets: std::sync::OnceLock::new(),
     })
