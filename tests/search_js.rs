@@ -197,3 +197,56 @@ fn script_expects_the_format_the_builder_writes() {
     let line = format!("var FORMAT_VERSION = {};", search::FORMAT_VERSION);
     assert!(js.contains(&line), "search.js must say `{line}`");
 }
+
+// The build streams the index from the site's documents made a batch at a time; its files
+// must be those of the reference builder given every document at once.
+#[test]
+fn the_built_index_is_the_reference_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    let out = Command::new(env!("CARGO_BIN_EXE_jiayuan"))
+        .args(["build", "--today", "2025-09-25", "--root"])
+        .arg(root())
+        .arg("--output")
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let today = NaiveDate::from_ymd_opt(2025, 9, 25).unwrap();
+    let (checked, _) = jiayuan::pipeline::check(&root(), today);
+    use jiayuan::render::urls::path;
+    let docs = search::site_docs(&checked.site, &|r| match r {
+        DocRef::Estate { year, slug } => path::estate(year, slug),
+        DocRef::Case { year, slug } => path::case(year, slug),
+        DocRef::Notice { year } => path::notice(year),
+        DocRef::Page { slug } => path::page(slug),
+    });
+    let expected = search::build(&docs);
+    // The folder also holds the search page, `index.html`.
+    let mut built: Vec<(String, Vec<u8>)> = std::fs::read_dir(public.join(search::DIR))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .map(|e| {
+            let e = e.unwrap();
+            let name = format!("{}/{}", search::DIR, e.file_name().to_string_lossy());
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    built.sort();
+    assert!(expected.len() > 3);
+    assert_eq!(built.len(), expected.len());
+    for ((name, bytes), (want_name, want)) in built.iter().zip(&expected) {
+        assert_eq!(name, want_name);
+        assert!(bytes == want, "{name} differs from the reference");
+    }
+}
