@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::diag::Pos;
 
@@ -134,8 +135,9 @@ pub struct Campaign {
     /// As a fraction, e.g. 0.9.
     pub min_satisfaction: Option<f64>,
     pub notice: Option<Notice>,
-    /// Sorted by slug.
-    pub estates: Vec<Estate>,
+    /// Sorted by slug. Shared with the preview's cache of records (`load::cache`), which
+    /// hands an unchanged file's record back without copying it.
+    pub estates: Vec<Arc<Estate>>,
     /// Sorted by slug.
     pub experiences: Vec<Experience>,
     /// Attachments under `files/`, relative to the campaign folder, sorted.

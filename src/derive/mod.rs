@@ -364,7 +364,7 @@ mod tests {
         Campaign {
             year: 2025,
             counties: vec!["玉州区".into()],
-            estates,
+            estates: estates.into_iter().map(std::sync::Arc::new).collect(),
             deadlines: Deadlines {
                 submission: Some(d("2025-08-29")),
                 forward: Some(d("2025-09-30")),

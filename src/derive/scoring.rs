@@ -1,6 +1,7 @@
 //! Scores and ranking: exact arithmetic in hundredths, one deterministic order.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use crate::model::{Estate, Points, Satisfaction, ScoreMethod, ScoreSheet};
 
@@ -67,7 +68,7 @@ pub fn aggregate(sheets: &[ScoreSheet], method: ScoreMethod) -> Option<Points> {
 
 /// Orders scored estates: higher score, then higher satisfaction rate, then earlier
 /// submission, then slug. Every page states this rule (see `TIE_RULE`).
-pub fn rank(estates: &[Estate], scores: &[Option<Points>]) -> Vec<usize> {
+pub fn rank(estates: &[Arc<Estate>], scores: &[Option<Points>]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..estates.len())
         .filter(|&i| scores[i].is_some())
         .collect();
@@ -115,8 +116,8 @@ mod tests {
             .collect()
     }
 
-    fn estate(slug: &str, sat: (u32, u32), day: u32) -> Estate {
-        Estate {
+    fn estate(slug: &str, sat: (u32, u32), day: u32) -> Arc<Estate> {
+        Arc::new(Estate {
             slug: slug.into(),
             satisfaction: Some(Satisfaction {
                 surveyed: sat.0,
@@ -124,7 +125,7 @@ mod tests {
             }),
             submitted: NaiveDate::from_ymd_opt(2025, 8, day),
             ..Default::default()
-        }
+        })
     }
 
     // The mean of 88, 90, 91 is 89.67 (rounded half up from 89.666…).

@@ -629,8 +629,9 @@ mod tests {
 /// `render` reads, compared in full.
 pub mod memo {
     use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-    use std::sync::{Mutex, OnceLock};
+    use std::sync::{OnceLock, RwLock};
 
     use super::{Links, Rendered};
 
@@ -643,13 +644,15 @@ pub mod memo {
     type Place = (Box<str>, Box<[String]>, Box<str>);
 
     struct Kept {
+        text: Box<str>,
         place: Place,
         rendered: Rendered,
-        used: u64,
+        used: AtomicU64,
     }
 
-    /// Renderings by text.
-    static MEMO: OnceLock<Mutex<HashMap<Box<str>, Vec<Kept>>>> = OnceLock::new();
+    /// Renderings by `sample(text)`. Looking up takes the lock shared, so both cores look
+    /// up at once; a found text is compared in full.
+    static MEMO: OnceLock<RwLock<HashMap<u64, Vec<Kept>>>> = OnceLock::new();
 
     /// Keeps and uses renderings from now on (`true`), or renders every text (`false`,
     /// as at start).
@@ -670,12 +673,29 @@ pub mod memo {
         let build = BUILD.fetch_add(1, Ordering::Relaxed);
         let mut map = MEMO
             .get_or_init(Default::default)
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner());
         map.retain(|_, kept| {
-            kept.retain(|k| build - k.used < KEEP_UNUSED);
+            kept.retain(|k| build - k.used.load(Ordering::Relaxed) < KEEP_UNUSED);
             !kept.is_empty()
         });
+    }
+
+    /// A hash of the text's length and its first and last bytes: texts of a site differ
+    /// there, and hashing whole case studies (several kilobytes each, on every save) cost
+    /// more than the rest of the lookup.
+    fn sample(text: &str) -> u64 {
+        const ENDS: usize = 128;
+        let b = text.as_bytes();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        b.len().hash(&mut h);
+        if b.len() <= 2 * ENDS {
+            b.hash(&mut h);
+        } else {
+            b[..ENDS].hash(&mut h);
+            b[b.len() - ENDS..].hash(&mut h);
+        }
+        h.finish()
     }
 
     pub(super) fn render(
@@ -684,34 +704,61 @@ pub mod memo {
         render_now: fn(&str, &Links) -> Rendered,
     ) -> Rendered {
         let build = BUILD.load(Ordering::Relaxed);
-        let same =
-            |p: &Place| *p.0 == *links.base && *p.1 == *links.files && *p.2 == *links.files_base;
+        let key = sample(text);
+        let same = |k: &Kept| {
+            *k.text == *text
+                && *k.place.0 == *links.base
+                && *k.place.1 == *links.files
+                && *k.place.2 == *links.files_base
+        };
         let memo = MEMO.get_or_init(Default::default);
         {
-            let mut map = memo.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(k) = map
-                .get_mut(text)
-                .and_then(|kept| kept.iter_mut().find(|k| same(&k.place)))
-            {
-                k.used = build;
+            let map = memo.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(k) = map.get(&key).and_then(|kept| kept.iter().find(|k| same(k))) {
+                k.used.store(build, Ordering::Relaxed);
                 return k.rendered.clone();
             }
         }
         let rendered = render_now(text, links);
         let kept = Kept {
+            text: text.into(),
             place: (
                 links.base.into(),
                 links.files.into(),
                 links.files_base.into(),
             ),
             rendered: rendered.clone(),
-            used: build,
+            used: AtomicU64::new(build),
         };
-        memo.lock()
+        memo.write()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(text.into())
+            .entry(key)
             .or_default()
             .push(kept);
         rendered
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn echo(text: &str, _: &Links) -> Rendered {
+            Rendered {
+                html: text.to_string(),
+                ..Default::default()
+            }
+        }
+
+        // Two texts that agree in length and at both ends share a key; each still gets
+        // its own rendering.
+        #[test]
+        fn texts_alike_at_both_ends_are_told_apart() {
+            let [a, b] = ["甲", "乙"].map(|m| format!("{}{m}{}", "前".repeat(90), "后".repeat(90)));
+            assert_eq!(sample(&a), sample(&b));
+            let links = Links::default();
+            assert_eq!(render(&a, &links, echo).html, a);
+            assert_eq!(render(&b, &links, echo).html, b);
+            assert_eq!(render(&a, &links, echo).html, a);
+        }
     }
 }

@@ -270,25 +270,15 @@ pub fn prepare_reusing(
         .cloned()
         .unwrap_or_else(Value::none);
     let engine = engine::Engine::new(&theme, site_value).map_err(|e| vec![e])?;
-    let (jobs, ranges) = pages::jobs_reusing(&view, &root_value, &urls, &|i| {
-        let k = kept[i]?;
-        Some(&previous.as_ref()?.prepared.jobs[k.jobs.clone()])
-    });
-    let mut generated = vec![
-        (
-            urls::path::FEED.to_string(),
-            feed::atom(&view, &urls).into_bytes(),
-        ),
-        (
-            urls::path::SITEMAP.to_string(),
-            feed::sitemap(&jobs, &urls).into_bytes(),
-        ),
-        ("robots.txt".to_string(), feed::robots(&urls).into_bytes()),
-    ];
-    generated.extend(
-        theme
-            .statics()
-            .map(|(rel, bytes)| (format!("static/{rel}"), bytes.to_vec())),
+    // The feed reads only the view's cards and notices: made beside the page list.
+    let ((jobs, ranges), atom) = rayon::join(
+        || {
+            pages::jobs_reusing(&view, &root_value, &urls, &|i| {
+                let k = kept[i]?;
+                Some(&previous.as_ref()?.prepared.jobs[k.jobs.clone()])
+            })
+        },
+        || feed::atom(&view, &urls),
     );
     // Each year's attachments are under its own folder.
     let parts: Vec<YearPart> = site
@@ -321,9 +311,25 @@ pub fn prepare_reusing(
     }
     attachments.sort();
     attachments.dedup();
-    // The pages hold what they need of the view as tera values.
-    drop(view);
-    drop(root_value);
+    // The pages hold what they need of the view as tera values: the view goes (on the
+    // other core) while the sitemap is made.
+    let (sitemap, ()) = rayon::join(
+        || feed::sitemap(&jobs, &urls),
+        move || {
+            drop(view);
+            drop(root_value);
+        },
+    );
+    let mut generated = vec![
+        (urls::path::FEED.to_string(), atom.into_bytes()),
+        (urls::path::SITEMAP.to_string(), sitemap.into_bytes()),
+        ("robots.txt".to_string(), feed::robots(&urls).into_bytes()),
+    ];
+    generated.extend(
+        theme
+            .statics()
+            .map(|(rel, bytes)| (format!("static/{rel}"), bytes.to_vec())),
+    );
 
     Ok(Prepared {
         urls,

@@ -70,7 +70,7 @@ pub fn campaign_with_records(
     let context = fingerprint(&(root, &c));
     let estates = load::read_yaml_files(root, &files.estates, context, diags, |doc, d| {
         let estate = estate::estate(&doc, &c, root, d);
-        (doc.slug, doc.path, estate)
+        (doc.slug, doc.path, estate.map(std::sync::Arc::new))
     });
     duplicate_slugs(
         estates.iter().map(|(slug, path, _)| (slug, path)),
@@ -80,7 +80,9 @@ pub fn campaign_with_records(
     c.estates = estates.into_iter().filter_map(|(_, _, e)| e).collect();
     // Sorted (stably) before the case studies look their estate up by slug.
     c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let docs = load::read_markdown_files(root, &files.experiences, 0, diags, |doc, _| doc);
+    let docs = load::read_markdown_files(root, &files.experiences, 0, diags, |doc, _| {
+        std::sync::Arc::new(doc)
+    });
     let results: Vec<_> = docs
         .par_iter()
         .map(|doc| {

@@ -203,7 +203,7 @@ mod tests {
             campaigns: vec![std::sync::Arc::new(Campaign {
                 year: 2025,
                 title: "2025年度活动".into(),
-                estates: vec![estate],
+                estates: vec![estate.into()],
                 experiences: vec![case],
                 ..Default::default()
             })],

@@ -2,6 +2,7 @@
 //! ranking, winners, the timeline and the publicity notice.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -181,7 +182,7 @@ pub(super) fn build<'a>(
         problems.extend(p);
         case_views.push(v);
     }
-    let shown: &'a [crate::model::Estate] = if full { &c.estates } else { &[] };
+    let shown: &'a [Arc<crate::model::Estate>] = if full { &c.estates } else { &[] };
     let built_estates: Vec<Built<'a, EstateView<'a>>> = shown
         .par_iter()
         .enumerate()
