@@ -18,15 +18,28 @@ pub struct Checked {
 /// Runs every check on the site at `root` for the build date `today`. The site is returned
 /// even with errors, so a caller can still summarise; only an error-free site may be built.
 pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
+    check_reusing(root, today, None)
+}
+
+/// `check`, taking each unchanged year's derived facts from `previous` (the preview's last
+/// check; see `derive::derive_reusing`).
+pub fn check_reusing(
+    root: &Path,
+    today: NaiveDate,
+    previous: Option<&Checked>,
+) -> (Checked, Diagnostics) {
     let mut diags = Diagnostics::default();
     let load_phase = crate::timings::phase("读取与校验");
     let mut site = validate::validate(&load::load_site(root, &mut diags), &mut diags);
     // Years are independent, so they run side by side: one year's sequential steps
     // (listing its folders, reading its settings, sorting its records) overlap another's
     // parallel reading. Each estate's tree is dropped as soon as its record is built (see
-    // `campaign_with_records`), so memory holds records, not trees.
+    // `campaign_with_records`), so memory holds records, not trees. Newest first: in the
+    // preview a save is most often in the current year, the one read again, and started
+    // first it overlaps the other years' checks instead of following them.
     let years: Vec<_> = load::campaign_dirs(root)
         .par_iter()
+        .rev()
         .map(|dir| {
             let mut d = Diagnostics::default();
             let started = std::time::SystemTime::now();
@@ -44,14 +57,15 @@ pub fn check(root: &Path, today: NaiveDate) -> (Checked, Diagnostics) {
             (campaign, d)
         })
         .collect();
-    for (campaign, d) in years {
+    // Messages in folder order, as before.
+    for (campaign, d) in years.into_iter().rev() {
         diags.extend(d);
         site.campaigns.extend(campaign);
     }
     site.campaigns.sort_by_key(|c| c.year);
     drop(load_phase);
     let _derive = crate::timings::phase("推算与提醒");
-    let facts = derive::derive(&site, today);
+    let facts = derive::derive_reusing(&site, today, previous.map(|p| (&p.site, &p.facts)));
     validate::warnings::warnings(&site, &facts, &mut diags);
     (Checked { site, facts }, diags)
 }

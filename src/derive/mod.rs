@@ -7,6 +7,7 @@ pub mod scoring;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::{Campaign, ObjectionOutcome, Points, Site};
 use calendar::Calendar;
@@ -144,14 +145,27 @@ pub enum StepState {
 
 /// Derives every fact of the site for the build date `today`.
 pub fn derive(site: &Site, today: NaiveDate) -> Facts {
+    derive_reusing(site, today, None)
+}
+
+/// `derive`, taking a year's facts from `previous` (an earlier site and its facts) where
+/// that site held the very same year (the preview's cache shares an unchanged year, see
+/// `load::cache::remembered_year`) and the date and calendar are the same.
+pub fn derive_reusing(site: &Site, today: NaiveDate, previous: Option<(&Site, &Facts)>) -> Facts {
     let calendar = Calendar::new(&site.calendar);
+    let previous = previous.filter(|(s, f)| f.today == today && s.calendar == site.calendar);
+    let known = |c: &Arc<Campaign>| {
+        let (s, f) = previous?;
+        let i = s.campaigns.iter().position(|p| Arc::ptr_eq(p, c))?;
+        f.campaigns.get(i).cloned()
+    };
     Facts {
         today,
-        // Years are independent: side by side (the preview re-derives every year per save).
+        // Years are independent: side by side.
         campaigns: site
             .campaigns
             .par_iter()
-            .map(|c| campaign_facts(c, &calendar, today))
+            .map(|c| known(c).unwrap_or_else(|| campaign_facts(c, &calendar, today)))
             .collect(),
     }
 }
@@ -443,6 +457,39 @@ mod tests {
         assert_eq!(
             derive(&s, d("2025-09-01")).campaigns[0].latest_publicity_start,
             Some(d("2025-09-23"))
+        );
+    }
+
+    // An earlier site's facts are taken only for the very same year on the same date
+    // and calendar: a holiday added in the calendar moves the publicity's end.
+    #[test]
+    fn facts_reused_only_for_the_same_year_date_and_calendar() {
+        let before = site(campaign(vec![estate("a", &[9000])]));
+        let today = d("2025-09-21");
+        let facts = derive(&before, today);
+        let mut after = before.clone();
+        assert_eq!(derive_reusing(&after, today, Some((&before, &facts))), facts);
+        after.calendar.holidays.push(crate::model::DayRange {
+            from: d("2025-09-24"),
+            to: d("2025-09-24"),
+            name: "假日".into(),
+        });
+        let fresh = derive(&after, today);
+        assert_ne!(fresh, facts);
+        assert_eq!(derive_reusing(&after, today, Some((&before, &facts))), fresh);
+        let later = d("2025-09-30");
+        assert_eq!(
+            derive_reusing(&before, later, Some((&before, &facts))),
+            derive(&before, later)
+        );
+        // An equal year that is not the same one (it was read again) is derived afresh.
+        let mut edited = before.clone();
+        let mut c = (*edited.campaigns[0]).clone();
+        c.publicity.working_days = 8;
+        edited.campaigns[0] = c.into();
+        assert_eq!(
+            derive_reusing(&edited, today, Some((&before, &facts))),
+            derive(&edited, today)
         );
     }
 

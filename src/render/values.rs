@@ -76,13 +76,8 @@ pub fn convert_reusing<'k>(view: &mut View, kept: &dyn Fn(usize) -> Option<&'k V
 
 fn campaign(c: &mut CampaignView, cards: &Cards) -> Value {
     let estates: Vec<Value> = c.estates.par_iter_mut().map(|e| estate(e, cards)).collect();
-    let records: HashMap<&str, &Value> = c
-        .estates
-        .iter()
-        .zip(&estates)
-        .map(|(e, v)| (e.row.slug, v))
-        .collect();
-    let row_list = |list: &[EstateRow]| shared(list, |r| records.get(r.slug).copied());
+    // A year's view holds every estate's record or none (see `view::build_years`).
+    let row_list = |list: &[EstateRow]| shared(list, |r| estates.get(r.index));
     let counties = c
         .counties
         .iter()

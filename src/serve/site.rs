@@ -54,7 +54,7 @@ impl Snapshot {
         base_url: &str,
         previous: Option<&Snapshot>,
     ) -> Result<(Snapshot, Diagnostics), BuildFailure> {
-        let (checked, diags) = pipeline::check(root, today);
+        let (checked, diags) = pipeline::check_reusing(root, today, previous.map(|p| &p.checked));
         if diags.has_errors() {
             return Err(BuildFailure::Content(diags));
         }

@@ -114,9 +114,10 @@ fn campaign_warnings(c: &Campaign, f: &CampaignFacts, diags: &mut Diagnostics) {
             .collect();
         for (e, ef) in c.estates.iter().zip(&f.estates) {
             // Score sheets written but refused have errors of their own.
-            let file = display_path(&e.source);
-            let has_errors = with_errors.contains(&file);
-            if ef.score.is_none() && e.scores.is_empty() && !has_errors {
+            if ef.score.is_none()
+                && e.scores.is_empty()
+                && !with_errors.contains(&display_path(&e.source))
+            {
                 diags.push(
                     Diagnostic::warning(
                         &e.source,

@@ -128,7 +128,12 @@ pub(super) fn sort_newest_first(cases: &mut [CaseView]) {
 
 /// Dated cases newest first, then undated; ties by year (newest) and slug.
 fn newest_first(a: &CaseCard, b: &CaseCard) -> std::cmp::Ordering {
-    let key = |c: &CaseCard| (c.date_iso.is_none(), std::cmp::Reverse(c.date_iso.clone()));
+    fn key<'c>(c: &'c CaseCard) -> (bool, std::cmp::Reverse<Option<&'c str>>) {
+        (
+            c.date_iso.is_none(),
+            std::cmp::Reverse(c.date_iso.as_deref()),
+        )
+    }
     key(a)
         .cmp(&key(b))
         .then(b.year.cmp(&a.year))

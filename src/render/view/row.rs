@@ -33,6 +33,9 @@ impl Serialize for EstateRow<'_> {
 /// The fields of an `EstateRow`.
 #[derive(Debug, Serialize)]
 pub struct RowFields<'a> {
+    /// The estate's place in its year's `Campaign::estates` (and the view's records).
+    #[serde(skip)]
+    pub index: usize,
     pub slug: &'a str,
     pub name: &'a str,
     pub url: String,
@@ -61,6 +64,7 @@ pub(super) fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls)
     let (e, ef) = (&c.estates[i], &f.estates[i]);
     let county_n = c.counties.iter().position(|k| *k == e.county);
     EstateRow(Arc::new(RowFields {
+        index: i,
         slug: &e.slug,
         name: &e.name,
         url: urls.link(&path::estate(c.year, &e.slug)),
