@@ -17,6 +17,9 @@ use std::path::{Component, Path, PathBuf};
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
+    /// Folders already made: many files share one (4,400 search files at 10k estates),
+    /// and making it again costs a failed `mkdir` and a `stat` each time.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 fn prefix(output: &Path) -> String {
@@ -100,6 +103,7 @@ impl Staging {
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
+            made: Default::default(),
         })
     }
 
@@ -117,10 +121,17 @@ impl Staging {
             ));
         }
         let full = self.dir.join(rel_path);
-        if let Some(p) = full.parent() {
+        if let Some(p) = full.parent()
+            && !self.made_dirs().contains(p)
+        {
             fs::create_dir_all(p)?;
+            self.made_dirs().insert(p.to_path_buf());
         }
         fs::write(full, bytes)
+    }
+
+    fn made_dirs(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<PathBuf>> {
+        self.made.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Swaps the staging folder in. Where the system can exchange two folders in one step
