@@ -119,7 +119,7 @@ pub fn atom(view: &View, urls: &Urls) -> String {
 }
 
 /// Every listed page, in the order the pages were built.
-pub fn sitemap(jobs: &[Job], urls: &Urls) -> String {
+pub fn sitemap(jobs: &[std::sync::Arc<Job>], urls: &Urls) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for j in jobs.iter().filter(|j| j.listed) {

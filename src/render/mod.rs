@@ -15,7 +15,7 @@ pub mod view;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -147,7 +147,8 @@ pub fn tables_and_search(
 pub struct Prepared {
     pub urls: Urls,
     pub engine: engine::Engine,
-    pub jobs: Vec<pages::Job>,
+    /// Shared with the next preview build, which takes over unchanged years' pages.
+    pub jobs: Vec<Arc<pages::Job>>,
     /// (output path, bytes).
     pub generated: Vec<(String, Vec<u8>)>,
     /// (source path under the site root, output path), sorted.

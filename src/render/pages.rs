@@ -106,7 +106,7 @@ fn first(v: &Value, n: usize) -> Value {
 
 struct Pages<'u> {
     urls: &'u Urls,
-    jobs: Vec<Job>,
+    jobs: Vec<Arc<Job>>,
 }
 
 impl Pages<'_> {
@@ -120,7 +120,7 @@ impl Pages<'_> {
         content: Option<String>,
     ) {
         let url = self.urls.link(&site_path);
-        self.jobs.push(Job {
+        self.jobs.push(Arc::new(Job {
             out: output_file(&site_path),
             template,
             meta,
@@ -128,7 +128,7 @@ impl Pages<'_> {
             content,
             listed: template != "404.html",
             url,
-        });
+        }));
     }
 }
 
@@ -149,7 +149,7 @@ fn crumb(label: impl Into<String>, url: impl Into<String>) -> Crumb {
 }
 
 /// Every HTML page of the site, in a fixed order.
-pub fn jobs(view: &View, root: &Value, urls: &Urls) -> Vec<Job> {
+pub fn jobs(view: &View, root: &Value, urls: &Urls) -> Vec<Arc<Job>> {
     jobs_reusing(view, root, urls, &|_| None).0
 }
 
@@ -160,8 +160,8 @@ pub fn jobs_reusing<'k>(
     view: &View,
     root: &Value,
     urls: &Urls,
-    kept: &dyn Fn(usize) -> Option<&'k [Job]>,
-) -> (Vec<Job>, Vec<Range<usize>>) {
+    kept: &dyn Fn(usize) -> Option<&'k [Arc<Job>]>,
+) -> (Vec<Arc<Job>>, Vec<Range<usize>>) {
     let mut p = Pages {
         urls,
         jobs: Vec::new(),
