@@ -17,9 +17,10 @@ use std::path::{Component, Path, PathBuf};
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
-    /// Folders already made: many files share one (4,400 search files at 10k estates),
-    /// and making it again costs a failed `mkdir` and a `stat` each time.
-    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Folders found to exist already: several files share them (4,400 search files at
+    /// 10k estates), and trying to make one again costs a failed `mkdir` and a `stat`
+    /// each time. Not every folder made: most hold one page.
+    shared_dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 fn prefix(output: &Path) -> String {
@@ -103,7 +104,7 @@ impl Staging {
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
-            made: Default::default(),
+            shared_dirs: Default::default(),
         })
     }
 
@@ -121,17 +122,19 @@ impl Staging {
             ));
         }
         let full = self.dir.join(rel_path);
-        if let Some(p) = full.parent()
-            && !self.made_dirs().contains(p)
-        {
-            fs::create_dir_all(p)?;
-            self.made_dirs().insert(p.to_path_buf());
+        if let Some(p) = full.parent() {
+            let shared = || self.shared_dirs.lock().unwrap_or_else(|e| e.into_inner());
+            if !shared().contains(p) {
+                match fs::create_dir(p) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        shared().insert(p.to_path_buf());
+                    }
+                    Err(_) => fs::create_dir_all(p)?,
+                }
+            }
         }
         fs::write(full, bytes)
-    }
-
-    fn made_dirs(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<PathBuf>> {
-        self.made.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Swaps the staging folder in. Where the system can exchange two folders in one step
