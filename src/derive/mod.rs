@@ -468,7 +468,10 @@ mod tests {
         let today = d("2025-09-21");
         let facts = derive(&before, today);
         let mut after = before.clone();
-        assert_eq!(derive_reusing(&after, today, Some((&before, &facts))), facts);
+        assert_eq!(
+            derive_reusing(&after, today, Some((&before, &facts))),
+            facts
+        );
         after.calendar.holidays.push(crate::model::DayRange {
             from: d("2025-09-24"),
             to: d("2025-09-24"),
@@ -476,7 +479,10 @@ mod tests {
         });
         let fresh = derive(&after, today);
         assert_ne!(fresh, facts);
-        assert_eq!(derive_reusing(&after, today, Some((&before, &facts))), fresh);
+        assert_eq!(
+            derive_reusing(&after, today, Some((&before, &facts))),
+            fresh
+        );
         let later = d("2025-09-30");
         assert_eq!(
             derive_reusing(&before, later, Some((&before, &facts))),
