@@ -312,8 +312,8 @@ pub fn prepare_reusing(
     }
     attachments.sort();
     attachments.dedup();
-    // The pages hold what they need of the view as tera values: the view goes (on the
-    // other core) while the sitemap is made.
+    // The pages hold what they need of the view as tera values: the view is freed while
+    // the sitemap is made (on the other core when it is free).
     let (sitemap, ()) = rayon::join(
         || feed::sitemap(&jobs, &urls),
         move || {

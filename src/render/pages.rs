@@ -11,7 +11,6 @@ use super::urls::{Urls, output_file, path};
 use super::view::View;
 
 /// One page to render.
-#[derive(Clone)]
 pub struct Job {
     /// Output path relative to the output folder.
     pub out: String,
