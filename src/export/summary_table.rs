@@ -128,6 +128,13 @@ impl SummaryRow {
     }
 }
 
+/// `value` written into `buf` (cleared first), for a CSV field without a new string.
+fn shown<'b>(buf: &'b mut String, value: &dyn std::fmt::Display) -> &'b str {
+    buf.clear();
+    let _ = write!(buf, "{value}");
+    buf
+}
+
 /// `satisfied / surveyed` as a percentage with two decimals, rounded half up in integer
 /// arithmetic so that every output shows the same digits: 193/200 → `96.50%`.
 pub fn satisfaction_percent(s: Satisfaction) -> Option<String> {
@@ -154,16 +161,8 @@ pub fn summary_csv_bytes(rows: &[SummaryRow]) -> Vec<u8> {
                 let _ = match field {
                     Field::Text(t) if kind == Kind::Text => w.write_field(csv_text(t).as_ref()),
                     Field::Text(t) => w.write_field(t),
-                    Field::Whole(n) => {
-                        number.clear();
-                        let _ = write!(number, "{n}");
-                        w.write_field(&number)
-                    }
-                    Field::Day(d) => {
-                        number.clear();
-                        let _ = write!(number, "{d}");
-                        w.write_field(&number)
-                    }
+                    Field::Whole(n) => w.write_field(shown(&mut number, &n)),
+                    Field::Day(d) => w.write_field(shown(&mut number, &d)),
                     Field::Missing => w.write_field(""),
                 };
             }

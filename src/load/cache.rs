@@ -39,6 +39,13 @@ struct Entry {
     diags: Vec<Diagnostic>,
 }
 
+impl Entry {
+    /// Whether this entry is what the file gave with these bytes under this context.
+    fn read_as(&self, context: u64, bytes: &[u8]) -> bool {
+        self.context == context && *self.bytes == *bytes
+    }
+}
+
 /// Keeps and uses results from now on (`true`), or reads every file afresh (`false`, as at
 /// start).
 pub fn set_enabled(on: bool) {
@@ -111,10 +118,9 @@ pub fn remembered<T: Clone + Send + Sync + 'static>(
     let restamp = {
         // Shared while looking: after the first build nearly every file is found here.
         let map = entries.read().unwrap_or_else(|e| e.into_inner());
-        let found = map.get(path).and_then(|kept| {
-            kept.iter()
-                .find(|e| e.context == context && *e.bytes == *bytes)
-        });
+        let found = map
+            .get(path)
+            .and_then(|kept| kept.iter().find(|e| e.read_as(context, bytes)));
         found.and_then(|e| {
             let r = e.result.downcast_ref::<Option<T>>()?;
             for d in &e.diags {
@@ -128,10 +134,10 @@ pub fn remembered<T: Clone + Send + Sync + 'static>(
         // racy): the next build may trust the new one.
         if restamp {
             let mut map = entries.write().unwrap_or_else(|e| e.into_inner());
-            if let Some(e) = map.get_mut(path).and_then(|kept| {
-                kept.iter_mut()
-                    .find(|e| e.context == context && *e.bytes == *bytes)
-            }) {
+            if let Some(e) = map
+                .get_mut(path)
+                .and_then(|kept| kept.iter_mut().find(|e| e.read_as(context, bytes)))
+            {
                 e.seen = seen;
             }
         }
