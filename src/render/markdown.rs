@@ -661,10 +661,10 @@ pub mod memo {
     }
 
     /// How many builds a rendering is kept unused. A preview build takes unchanged
-    /// campaign years over from the last one without rendering their texts again (see
-    /// `render::prepare_reusing`), so a year's renderings go unused while other years are
-    /// edited and are needed again when it is; the old versions of edited texts go after
-    /// this many saves.
+    /// campaign years, and unchanged records of the edited year, over from the last one
+    /// without rendering their texts again (see `render::reuse`), so their renderings go
+    /// unused until a change reaches them; the old versions of edited texts go after this
+    /// many saves.
     const KEEP_UNUSED: u64 = 64;
 
     /// Forgets every rendering no build used in the last `KEEP_UNUSED`, so that edits do

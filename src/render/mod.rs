@@ -7,6 +7,7 @@ pub mod engine;
 pub mod feed;
 pub mod markdown;
 pub mod pages;
+mod reuse;
 pub mod search;
 pub mod theme;
 pub mod urls;
@@ -21,11 +22,14 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::derive::{CampaignFacts, Facts};
-use crate::model::{Campaign, Site};
+use crate::derive::Facts;
+use crate::model::Site;
 use crate::timings::phase;
 use crate::write::{Staging, links};
 use urls::Urls;
+
+use reuse::{Plan, Records, YearPart};
+pub use reuse::{Previous, RecordFiles};
 
 /// What a successful render wrote.
 #[derive(Debug, Default)]
@@ -185,54 +189,9 @@ pub fn prepare(
     prepare_reusing(root, site, facts, base_url, None)
 }
 
-/// A site prepared earlier, for `prepare_reusing`: the checked site and what was made of it.
-pub struct Previous<'p> {
-    pub site: &'p Site,
-    pub facts: &'p Facts,
-    pub prepared: &'p Prepared,
-}
-
-impl Previous<'_> {
-    /// The earlier part of the year `c` (with facts `f`), when it is certain to be what
-    /// preparing the year afresh would make: a year's view, tera value and pages are made
-    /// from nothing but its model, its facts, the site settings, the URLs and whether it
-    /// is the current year (`view::campaign`, `values::campaign`, `pages::campaign_pages`
-    /// read nothing else), and all of these are equal.
-    fn year(
-        &self,
-        c: &Campaign,
-        f: &CampaignFacts,
-        site: &Site,
-        urls: &Urls,
-        current: Option<i32>,
-    ) -> Option<&YearPart> {
-        if self.prepared.urls != *urls || self.site.config != site.config {
-            return None;
-        }
-        let j = self.site.campaigns.iter().position(|p| p.year == c.year)?;
-        let part = self.prepared.parts.get(j).filter(|p| p.year == c.year)?;
-        let same = part.is_current == (current == Some(c.year))
-            && self.facts.campaigns.get(j) == Some(f)
-            // A year taken over unread is the same allocation: no need to compare it.
-            && (std::ptr::eq(&*self.site.campaigns[j], c) || *self.site.campaigns[j] == *c);
-        same.then_some(part)
-    }
-}
-
-/// One campaign year's share of a `Prepared`, for a later preview build to take over.
-struct YearPart {
-    year: i32,
-    is_current: bool,
-    /// The year as templates see it (`campaigns.N`).
-    value: Value,
-    /// Where the year's pages are in `Prepared::jobs`.
-    jobs: std::ops::Range<usize>,
-    /// The year's attachments, as `Prepared::attachments` lists them.
-    files: Vec<(std::path::PathBuf, String)>,
-}
-
 /// `prepare`, taking over from `previous` every campaign year whose inputs are unchanged
-/// (see `Previous::year`) instead of building its view, tera value and pages again. The
+/// (see `Previous::plan`), and within a changed year every record whose inputs are unchanged,
+/// instead of building its view, tera value and pages again. The
 /// result is the same as `prepare`'s; everything shared by the years (the home page, the
 /// archive, the site-wide case and tag listings, the feed) is made afresh.
 pub fn prepare_reusing(
@@ -246,17 +205,18 @@ pub fn prepare_reusing(
     let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
     let _prepare = phase("视图与模板数据");
     let current = site.current_campaign().map(|c| c.year);
-    let kept: Vec<Option<&YearPart>> = site
+    let fresh = Plan::Made(Records::default());
+    let plans: Vec<Plan> = site
         .campaigns
         .iter()
         .zip(&facts.campaigns)
-        .map(|(c, f)| {
-            previous
-                .as_ref()
-                .and_then(|p| p.year(c, f, site, &urls, current))
+        .map(|(c, f)| match &previous {
+            Some(p) => p.plan(c, f, site, &urls, current),
+            None => Plan::Made(Records::default()),
         })
         .collect();
-    let mut view = view::build_years(site, facts, &urls, &|i| kept[i].is_none());
+    let plan = |i: usize| plans.get(i).unwrap_or(&fresh);
+    let mut view = view::build_years(site, facts, &urls, &plan);
     if !view.problems.is_empty() {
         return Err(view
             .problems
@@ -265,7 +225,7 @@ pub fn prepare_reusing(
             .collect());
     }
     // One conversion of the whole view; pages share its parts.
-    let root_value = values::convert_reusing(&mut view, &|i| kept[i].map(|k| &k.value));
+    let root_value = values::convert_reusing(&mut view, &plan);
     let site_value = root_value
         .get_from_path("site")
         .cloned()
@@ -274,9 +234,9 @@ pub fn prepare_reusing(
     // The feed reads only the view's cards and notices: made beside the page list.
     let ((jobs, ranges), atom) = rayon::join(
         || {
-            pages::jobs_reusing(&view, &root_value, &urls, &|i| {
-                let k = kept[i]?;
-                Some(&previous.as_ref()?.prepared.jobs[k.jobs.clone()])
+            pages::jobs_reusing(&view, &root_value, &urls, &|i| match plan(i) {
+                Plan::Kept(k) => Some(&previous.as_ref()?.prepared.jobs[k.jobs.clone()]),
+                Plan::Made(_) => None,
             })
         },
         || feed::atom(&view, &urls),
@@ -286,8 +246,9 @@ pub fn prepare_reusing(
         .campaigns
         .iter()
         .zip(ranges)
+        .zip(&mut view.campaigns)
         .enumerate()
-        .map(|(i, (c, jobs))| YearPart {
+        .map(|(i, ((c, jobs), cv))| YearPart {
             year: c.year,
             is_current: current == Some(c.year),
             value: root_value
@@ -295,20 +256,26 @@ pub fn prepare_reusing(
                 .cloned()
                 .unwrap_or_else(Value::none),
             jobs,
-            files: match kept[i] {
-                Some(k) => k.files.clone(),
-                None => view
+            files: match plan(i) {
+                Plan::Kept(k) => k.files.clone(),
+                Plan::Made(_) => view
                     .files
                     .iter()
                     .filter(|(src, _)| src.starts_with(&c.dir))
                     .cloned()
                     .collect(),
             },
+            record_files: match plan(i) {
+                Plan::Kept(k) => k.record_files.clone(),
+                Plan::Made(_) => Arc::new(std::mem::take(&mut cv.record_files)),
+            },
         })
         .collect();
     let mut attachments = view.files.clone();
-    for k in kept.iter().flatten() {
-        attachments.extend(k.files.iter().cloned());
+    for p in &plans {
+        if let Plan::Kept(k) = p {
+            attachments.extend(k.files.iter().cloned());
+        }
     }
     attachments.sort();
     attachments.dedup();

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Map, Value, value::Key};
 
+use super::reuse::{Plan, Records};
 use super::view::{Body, CampaignView, CaseCard, CaseView, EstateRow, EstateView, View};
 
 /// Converted case studies by (year, slug).
@@ -22,27 +23,38 @@ type Cards<'v> = HashMap<(i32, &'v str), Value>;
 
 /// The whole view: `site`, `campaigns`, `pages`, `cases` and `tags`.
 pub fn convert(view: &mut View) -> Value {
-    convert_reusing(view, &|_| None)
+    let fresh = Plan::Made(Records::default());
+    convert_reusing(view, &|_| &fresh)
 }
 
-/// `convert`, taking a year's value from `kept` (by index into `View::campaigns`) where it
-/// gives one: the year's value from an earlier build of the same year (see
-/// `render::prepare_reusing`). Its case studies are then that value's too.
-pub fn convert_reusing<'k>(view: &mut View, kept: &dyn Fn(usize) -> Option<&'k Value>) -> Value {
+/// `convert`, each year as `plan` says (by index into `View::campaigns`): a year taken over
+/// whole is its value from an earlier build of the same year, case studies included; in a
+/// year made afresh, the records taken over are their earlier values (see
+/// `render::prepare_reusing`).
+pub(super) fn convert_reusing<'k>(view: &mut View, plan: &dyn Fn(usize) -> &'k Plan<'k>) -> Value {
     let mut cards: Cards = view
         .campaigns
         .iter_mut()
         .enumerate()
-        .filter(|&(i, _)| kept(i).is_none())
-        .flat_map(|(_, c)| &mut c.cases)
+        .filter_map(|(i, c)| match plan(i) {
+            Plan::Made(records) => Some((records, &mut c.cases)),
+            Plan::Kept(_) => None,
+        })
+        .flat_map(|(records, cases)| cases.iter_mut().map(move |x| (records, x)))
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|x| ((x.card.year, x.card.slug), case(x)))
+        .map(|(records, x)| {
+            let value = match records.case(x.index) {
+                Some(r) => r.value.clone(),
+                None => case(x),
+            };
+            ((x.card.year, x.card.slug), value)
+        })
         .collect();
     for (i, c) in view.campaigns.iter_mut().enumerate() {
-        let Some(value) = kept(i) else { continue };
+        let Plan::Kept(part) = plan(i) else { continue };
         // The kept value lists the same case studies in the same order.
-        let old = value.get_from_path("cases").and_then(Value::as_array);
+        let old = part.value.get_from_path("cases").and_then(Value::as_array);
         for (j, x) in c.cases.iter_mut().enumerate() {
             let (year, slug) = (x.card.year, x.card.slug);
             let v = old
@@ -62,7 +74,10 @@ pub fn convert_reusing<'k>(view: &mut View, kept: &dyn Fn(usize) -> Option<&'k V
         .campaigns
         .iter_mut()
         .enumerate()
-        .map(|(i, c)| kept(i).cloned().unwrap_or_else(|| campaign(c, &cards)))
+        .map(|(i, c)| match plan(i) {
+            Plan::Kept(part) => part.value.clone(),
+            Plan::Made(records) => campaign(c, &cards, records),
+        })
         .collect::<Vec<_>>();
     with(
         view,
@@ -74,8 +89,16 @@ pub fn convert_reusing<'k>(view: &mut View, kept: &dyn Fn(usize) -> Option<&'k V
     )
 }
 
-fn campaign(c: &mut CampaignView, cards: &Cards) -> Value {
-    let estates: Vec<Value> = c.estates.par_iter_mut().map(|e| estate(e, cards)).collect();
+fn campaign(c: &mut CampaignView, cards: &Cards, records: &Records) -> Value {
+    let estates: Vec<Value> = c
+        .estates
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, e)| match records.estate(i) {
+            Some(r) => r.value.clone(),
+            None => estate(e, cards),
+        })
+        .collect();
     // A year's view holds every estate's record or none (see `view::build_years`).
     let row_list = |list: &[EstateRow]| shared(list, |r| estates.get(r.index));
     let counties = c

@@ -8,14 +8,21 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cases::{self, CaseCard, CaseView};
-use super::estate::{EstateView, estate};
+use super::estate::{EstateView, estate, row_only};
 use super::row::{EstateRow, named_on_build_date, row};
 use super::{Body, Built, body};
 use crate::derive::calendar::{format_cn, format_period_cn};
 use crate::derive::{CampaignFacts, Milestone, Stage, StepState};
 use crate::model::{Campaign, ScoreMethod, SiteConfig};
 use crate::render::markdown::Links;
+use crate::render::reuse::{RecordFiles, Records};
 use crate::render::urls::{Urls, path};
+
+/// Nothing taken over.
+static NONE_KEPT: Records = Records {
+    estates: Vec::new(),
+    cases: Vec::new(),
+};
 
 #[derive(Debug, Serialize)]
 pub struct CampaignView<'a> {
@@ -57,6 +64,9 @@ pub struct CampaignView<'a> {
     /// shared cards.
     #[serde(skip)]
     pub cases: Vec<CaseView<'a>>,
+    /// The files each record links to, for the next preview build.
+    #[serde(skip)]
+    pub record_files: RecordFiles,
     pub publicity: super::PublicityView<'a>,
     pub urls: CampaignUrls,
 }
@@ -133,11 +143,12 @@ pub struct CountyView<'a> {
     pub cases: Vec<CaseCard<'a>>,
 }
 
-/// The year's view. Without `full`, only what pages of other years read is built (the
-/// year's own pages and tera value are taken from an earlier build, see
+/// The year's view. With `made` as `None`, only what pages of other years read is built
+/// (the year's own pages and tera value are taken from an earlier build, see
 /// `render::prepare_reusing`): its settings, notice, publicity and case studies' cards,
 /// with the case studies' texts, every estate listing and record left empty and no files
-/// recorded.
+/// recorded. Otherwise the year in full, but for the records `made` takes over: of those,
+/// only the row or card, while the files they link to are recorded as before.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn build<'a>(
     c: &'a Campaign,
@@ -145,10 +156,12 @@ pub(super) fn build<'a>(
     cfg: &'a SiteConfig,
     urls: &Urls,
     is_current: bool,
-    full: bool,
+    made: Option<&Records>,
     files: &mut Vec<(PathBuf, String)>,
     problems: &mut Vec<(String, String)>,
 ) -> CampaignView<'a> {
+    let full = made.is_some();
+    let kept = made.unwrap_or(&NONE_KEPT);
     let y = c.year;
     let files_base = urls.link(&path::year(y));
     let links = Links {
@@ -174,11 +187,20 @@ pub(super) fn build<'a>(
     let built_cases: Vec<Built<'a, CaseView<'a>>> = c
         .experiences
         .par_iter()
-        .map(|x| cases::case(c, f, x, urls, &links, full))
+        .enumerate()
+        .map(|(xi, x)| match kept.case(xi) {
+            Some(r) => {
+                let (card, _, _) = cases::case(c, f, (xi, x), urls, &links, false);
+                (card, r.files.to_vec(), Vec::new())
+            }
+            None => cases::case(c, f, (xi, x), urls, &links, full),
+        })
         .collect();
     let mut case_views = Vec::new();
+    let mut record_files = RecordFiles::default();
     for (v, u, p) in built_cases {
-        used.extend(u);
+        used.extend_from_slice(&u);
+        record_files.cases.push(u);
         problems.extend(p);
         case_views.push(v);
     }
@@ -186,8 +208,9 @@ pub(super) fn build<'a>(
     let built_estates: Vec<Built<'a, EstateView<'a>>> = shown
         .par_iter()
         .enumerate()
-        .map(|(i, e)| {
-            estate(
+        .map(|(i, e)| match kept.estate(i) {
+            Some(r) => (row_only(e, rows[i].clone()), r.files.to_vec(), Vec::new()),
+            None => estate(
                 c,
                 e,
                 &f.estates[i],
@@ -195,12 +218,13 @@ pub(super) fn build<'a>(
                 &links,
                 urls,
                 &case_views,
-            )
+            ),
         })
         .collect();
     let mut estates = Vec::new();
     for (v, u, p) in built_estates {
-        used.extend(u);
+        used.extend_from_slice(&u);
+        record_files.estates.push(u);
         problems.extend(p);
         estates.push(v);
     }
@@ -299,6 +323,7 @@ pub(super) fn build<'a>(
         counties,
         estates,
         cases: case_views,
+        record_files,
         publicity: super::publicity::publicity(c, f, cfg, winners.clone()),
         winners: if full { winners } else { Vec::new() },
         urls: CampaignUrls {

@@ -44,6 +44,9 @@ pub struct CaseView<'a> {
     pub body: Body,
     #[serde(skip)]
     pub source_file: &'a std::path::Path,
+    /// Its place in `Campaign::experiences`.
+    #[serde(skip)]
+    pub index: usize,
 }
 
 /// One tag with its case studies of every year, newest first.
@@ -74,7 +77,7 @@ pub struct PageView<'a> {
 pub(super) fn case<'a>(
     c: &'a Campaign,
     _f: &CampaignFacts,
-    x: &'a Experience,
+    (index, x): (usize, &'a Experience),
     urls: &Urls,
     links: &Links,
     text: bool,
@@ -118,6 +121,7 @@ pub(super) fn case<'a>(
         card,
         body: b,
         source_file: &x.source,
+        index,
     };
     (view, used, problems)
 }

@@ -26,7 +26,7 @@ pub struct EstateView<'a> {
 }
 
 /// What an estate's own page shows beyond its row.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct EstateDetail<'a> {
     pub party_building: Option<&'a str>,
     pub surveyed: Option<u32>,
@@ -48,6 +48,17 @@ pub struct ObjectionView<'a> {
     pub upheld: bool,
     pub label: &'static str,
     pub note: Option<&'a str>,
+}
+
+/// An estate whose record is taken over from an earlier build (see
+/// `render::reuse::Records`): its row alone, for the listings and its page's metadata.
+pub(super) fn row_only<'a>(e: &'a Estate, row: EstateRow<'a>) -> EstateView<'a> {
+    EstateView {
+        row,
+        detail: EstateDetail::default(),
+        cases: Vec::new(),
+        source: &e.source,
+    }
 }
 
 pub(super) fn estate<'a>(

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::markdown::{self, Links, TocEntry};
+use super::reuse::{Plan, Records};
 use super::urls::{Urls, path};
 use crate::derive::Facts;
 use crate::derive::calendar::format_cn;
@@ -118,16 +119,18 @@ pub struct SiteUrls {
 
 /// Builds the view of a checked site. Markdown is rendered here, once, in parallel.
 pub fn build<'a>(site: &'a Site, facts: &'a Facts, urls: &Urls) -> View<'a> {
-    build_years(site, facts, urls, &|_| true)
+    let fresh = Plan::Made(Records::default());
+    build_years(site, facts, urls, &|_| &fresh)
 }
 
-/// `build`, with only the years `full` picks (by index into `Site::campaigns`) built in
-/// full; of the others, only what other years' pages read (see `campaign::build`).
-pub fn build_years<'a>(
+/// `build`, each year as `plan` says (by index into `Site::campaigns`): of a year taken
+/// over whole, only what other years' pages read; of a year made afresh, all but the
+/// records taken over (see `campaign::build`).
+pub(super) fn build_years<'a, 'k>(
     site: &'a Site,
     facts: &'a Facts,
     urls: &Urls,
-    full: &(dyn Fn(usize) -> bool + Sync),
+    plan: &(dyn Fn(usize) -> &'k Plan<'k> + Sync),
 ) -> View<'a> {
     let current = site.current_campaign().map(|c| c.year);
     // The years side by side: a year's Markdown is rendered in parallel anyway, but its
@@ -146,7 +149,10 @@ pub fn build_years<'a>(
                 &site.config,
                 urls,
                 is_current,
-                full(i),
+                match plan(i) {
+                    Plan::Kept(_) => None,
+                    Plan::Made(records) => Some(records),
+                },
                 &mut files,
                 &mut problems,
             );
