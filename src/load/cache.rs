@@ -70,6 +70,12 @@ pub fn look(full: &Path) -> Option<Seen> {
     if !ENABLED.load(Ordering::Relaxed) {
         return None;
     }
+    if let Some(seen) = STAMPED.get().and_then(|m| {
+        let map = m.read().unwrap_or_else(|e| e.into_inner());
+        map.get(full).copied()
+    }) {
+        return Some(seen);
+    }
     // The time first: a change after it makes the file racy, whenever it is seen.
     let read_at = racy_time(std::time::SystemTime::now())?;
     Some(Seen {
@@ -227,6 +233,9 @@ impl Stamp {
     }
 }
 
+/// The files of the campaign years being read, with the stamps `remembered_year` took.
+static STAMPED: OnceLock<RwLock<HashMap<PathBuf, Seen>>> = OnceLock::new();
+
 /// By campaign folder: what it gave last time, and the state of its files then.
 static YEARS: OnceLock<Mutex<HashMap<PathBuf, Year>>> = OnceLock::new();
 
@@ -280,7 +289,22 @@ pub fn remembered_year<T: Clone + Send + Sync + 'static>(
         }
     }
     let mut own = Diagnostics::default();
+    // The stamps just taken vouch for the files as `look`'s would: taken before any file
+    // is read, with an earlier time. `look` uses them rather than `stat` each file again.
+    let stamped = STAMPED.get_or_init(Default::default);
+    if let (Some(stamps), Some(read_at)) = (&stamps, read_at) {
+        let mut map = stamped.write().unwrap_or_else(|e| e.into_inner());
+        for (path, &stamp) in files.iter().zip(stamps) {
+            map.insert(path.clone(), Seen { stamp, read_at });
+        }
+    }
     let result = make(&mut own);
+    {
+        let mut map = stamped.write().unwrap_or_else(|e| e.into_inner());
+        for path in files {
+            map.remove(path);
+        }
+    }
     let mut map = years.lock().unwrap_or_else(|e| e.into_inner());
     match (stamps, read_at) {
         (Some(stamps), Some(read_at)) => {

@@ -269,7 +269,7 @@ fn sorted_entries(dir: &Path) -> Vec<Entry> {
     let Ok(rd) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut v: Vec<(std::ffi::OsString, Entry)> = rd
+    let mut v: Vec<Entry> = rd
         .filter_map(Result::ok)
         .map(|e| {
             let path = e.path();
@@ -278,18 +278,17 @@ fn sorted_entries(dir: &Path) -> Vec<Entry> {
                 Ok(t) if !t.is_symlink() => (t.is_file(), t.is_dir()),
                 _ => (path.is_file(), path.is_dir()),
             };
-            let entry = Entry {
+            Entry {
                 path,
                 is_file,
                 is_dir,
-            };
-            (e.file_name(), entry)
+            }
         })
         .collect();
-    // Same parent, so paths sort as their names do; comparing names skips splitting every
-    // path into components at each comparison.
-    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    v.into_iter().map(|(_, e)| e).collect()
+    // Same parent, so the paths' bytes sort as the names' do; comparing them as strings
+    // skips splitting every path into components at each comparison.
+    v.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    v
 }
 
 /// Hidden files and editor leftovers (`.swp`, `~`, `#…#`) are never content.

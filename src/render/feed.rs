@@ -7,24 +7,38 @@ use super::pages::Job;
 use super::urls::{Urls, path};
 use super::view::View;
 
-/// Text and attribute values for XML. Characters XML 1.0 does not allow at all (control
-/// characters other than tab and line breaks, U+FFFE, U+FFFF) are left out: YAML can carry
-/// them (`"\x0b"`), and a single one would make the whole feed unreadable to feed readers.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
+/// Text and attribute values for XML, written as they are formatted. Characters XML 1.0
+/// does not allow at all (control characters other than tab and line breaks, U+FFFE,
+/// U+FFFF) are left out: YAML can carry them (`"\x0b"`), and a single one would make the
+/// whole feed unreadable to feed readers.
+struct Esc<'a>(&'a str);
+
+impl std::fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Runs that need nothing are written whole: the sitemap alone is ten thousand
+        // addresses. 0xEF leads U+FFFE and U+FFFF (and other characters, written as they
+        // are).
+        let mut rest = self.0;
+        while let Some(i) = rest
+            .bytes()
+            .position(|b| b < b' ' || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF))
+        {
+            f.write_str(&rest[..i])?;
+            let ch = rest[i..].chars().next().unwrap_or_default();
+            match ch {
+                '\t' | '\n' | '\r' => f.write_char(ch)?,
+                c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => {}
+                '&' => f.write_str("&amp;")?,
+                '<' => f.write_str("&lt;")?,
+                '>' => f.write_str("&gt;")?,
+                '"' => f.write_str("&quot;")?,
+                '\'' => f.write_str("&apos;")?,
+                c => f.write_char(c)?,
+            }
+            rest = &rest[i + ch.len_utf8()..];
         }
+        f.write_str(rest)
     }
-    out
 }
 
 /// China Standard Time midnight of an ISO date, as Atom wants.
@@ -78,39 +92,39 @@ pub fn atom(view: &View, urls: &Urls) -> String {
     let home = urls.absolute(path::HOME);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
-    let _ = writeln!(out, "  <title>{}</title>", esc(view.site.title));
-    let _ = writeln!(out, "  <id>{}</id>", esc(&home));
+    let _ = writeln!(out, "  <title>{}</title>", Esc(view.site.title));
+    let _ = writeln!(out, "  <id>{}</id>", Esc(&home));
     let _ = writeln!(out, "  <updated>{}</updated>", stamp(updated));
     let _ = writeln!(
         out,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        esc(&home)
+        Esc(&home)
     );
     let _ = writeln!(
         out,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        esc(&urls.absolute(path::FEED))
+        Esc(&urls.absolute(path::FEED))
     );
     let _ = writeln!(
         out,
         "  <author><name>{}</name></author>",
-        esc(view.site.publisher)
+        Esc(view.site.publisher)
     );
     for e in &entries {
         // Links in the view are site paths; the feed needs absolute URLs.
         let abs = format!("{}{}", urls.origin, e.url);
         out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title>{}</title>", esc(&e.title));
-        let _ = writeln!(out, "    <id>{}</id>", esc(&abs));
+        let _ = writeln!(out, "    <title>{}</title>", Esc(&e.title));
+        let _ = writeln!(out, "    <id>{}</id>", Esc(&abs));
         let _ = writeln!(
             out,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            esc(&abs)
+            Esc(&abs)
         );
         let _ = writeln!(out, "    <updated>{}</updated>", stamp(&e.date));
-        let _ = writeln!(out, "    <author><name>{}</name></author>", esc(&e.source));
+        let _ = writeln!(out, "    <author><name>{}</name></author>", Esc(&e.source));
         if let Some(s) = &e.summary {
-            let _ = writeln!(out, "    <summary>{}</summary>", esc(s));
+            let _ = writeln!(out, "    <summary>{}</summary>", Esc(s));
         }
         out.push_str("  </entry>\n");
     }
@@ -126,8 +140,8 @@ pub fn sitemap(jobs: &[std::sync::Arc<Job>], urls: &Urls) -> String {
         let _ = writeln!(
             out,
             "  <url><loc>{}{}</loc></url>",
-            esc(&urls.origin),
-            esc(&j.url)
+            Esc(&urls.origin),
+            Esc(&j.url)
         );
     }
     out.push_str("</urlset>\n");
@@ -139,4 +153,20 @@ pub fn robots(urls: &Urls) -> String {
         "User-agent: *\nAllow: /\nSitemap: {}\n",
         urls.absolute(path::SITEMAP)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Esc;
+
+    #[test]
+    fn escapes_markup_and_drops_what_xml_forbids() {
+        let text = "甲&乙<丙>\"丁'\u{b}\t\n\u{fffe}\u{ffff}\u{ff61}＆ｚ\u{0}尾";
+        assert_eq!(
+            Esc(text).to_string(),
+            "甲&amp;乙&lt;丙&gt;&quot;丁&apos;\t\n\u{ff61}＆ｚ尾"
+        );
+        assert_eq!(Esc("").to_string(), "");
+        assert_eq!(Esc("https://x.cn/a/").to_string(), "https://x.cn/a/");
+    }
 }
