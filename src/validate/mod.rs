@@ -68,16 +68,13 @@ pub fn campaign_with_records(
     // An estate's record and messages depend on its file, its year's settings and files
     // (`c` so far) and the site folder (photo paths are checked on disk).
     let context = fingerprint(&(root, &c));
+    // Behind one `Arc`: the preview's cache hands back a shared result, not three copies.
     let estates = load::read_yaml_files(root, &files.estates, context, diags, |doc, d| {
         let estate = estate::estate(&doc, &c, root, d);
-        (doc.slug, doc.path, estate.map(std::sync::Arc::new))
+        std::sync::Arc::new((doc.slug, doc.path, estate.map(std::sync::Arc::new)))
     });
-    duplicate_slugs(
-        estates.iter().map(|(slug, path, _)| (slug, path)),
-        "小区",
-        diags,
-    );
-    c.estates = estates.into_iter().filter_map(|(_, _, e)| e).collect();
+    duplicate_slugs(estates.iter().map(|e| (&e.0, &e.1)), "小区", diags);
+    c.estates = estates.iter().filter_map(|e| e.2.clone()).collect();
     // Sorted (stably) before the case studies look their estate up by slug.
     c.estates.sort_by(|a, b| a.slug.cmp(&b.slug));
     let docs = load::read_markdown_files(root, &files.experiences, 0, diags, |doc, _| {
