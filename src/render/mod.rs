@@ -28,8 +28,8 @@ use crate::timings::phase;
 use crate::write::{Staging, links};
 use urls::Urls;
 
-use reuse::{Plan, Records, YearPart};
-pub use reuse::{Previous, RecordFiles};
+pub use reuse::RecordFiles;
+use reuse::{Earlier, Plan, Records, YearPart};
 
 /// What a successful render wrote.
 #[derive(Debug, Default)]
@@ -189,8 +189,26 @@ pub fn prepare(
     prepare_reusing(root, site, facts, base_url, None)
 }
 
+/// A site prepared earlier, for `prepare_reusing`: the checked site and what was made of it.
+pub struct Previous<'p> {
+    pub site: &'p Site,
+    pub facts: &'p Facts,
+    pub prepared: &'p Prepared,
+}
+
+impl<'p> Previous<'p> {
+    fn earlier(&self) -> Earlier<'p> {
+        Earlier {
+            site: self.site,
+            facts: self.facts,
+            urls: &self.prepared.urls,
+            parts: &self.prepared.parts,
+        }
+    }
+}
+
 /// `prepare`, taking over from `previous` every campaign year whose inputs are unchanged
-/// (see `Previous::plan`), and within a changed year every record whose inputs are unchanged,
+/// (see `reuse::Earlier::plan`), and within a changed year every record whose inputs are unchanged,
 /// instead of building its view, tera value and pages again. The
 /// result is the same as `prepare`'s; everything shared by the years (the home page, the
 /// archive, the site-wide case and tag listings, the feed) is made afresh.
@@ -206,12 +224,13 @@ pub fn prepare_reusing(
     let _prepare = phase("视图与模板数据");
     let current = site.current_campaign().map(|c| c.year);
     let fresh = Plan::Made(Records::default());
+    let earlier = previous.as_ref().map(Previous::earlier);
     let plans: Vec<Plan> = site
         .campaigns
         .iter()
         .zip(&facts.campaigns)
-        .map(|(c, f)| match &previous {
-            Some(p) => p.plan(c, f, site, &urls, current),
+        .map(|(c, f)| match &earlier {
+            Some(e) => e.plan(c, f, site, &urls, current),
             None => Plan::Made(Records::default()),
         })
         .collect();

@@ -8,17 +8,9 @@ use std::sync::Arc;
 
 use tera::Value;
 
-use super::Prepared;
 use super::urls::Urls;
 use crate::derive::{CampaignFacts, Facts};
 use crate::model::{Campaign, Estate, Experience, Site};
-
-/// A site prepared earlier, for `prepare_reusing`: the checked site and what was made of it.
-pub struct Previous<'p> {
-    pub site: &'p Site,
-    pub facts: &'p Facts,
-    pub prepared: &'p Prepared,
-}
 
 /// One campaign year's share of a `Prepared`, for a later preview build to take over.
 pub(super) struct YearPart {
@@ -79,7 +71,16 @@ pub struct Record<'p> {
     pub files: &'p [String],
 }
 
-impl<'p> Previous<'p> {
+/// What the earlier build made, as `plan` needs it: the site it was made from, its URLs
+/// and its years' parts.
+pub(super) struct Earlier<'p> {
+    pub site: &'p Site,
+    pub facts: &'p Facts,
+    pub urls: &'p Urls,
+    pub parts: &'p [YearPart],
+}
+
+impl<'p> Earlier<'p> {
     /// How to prepare the year `c` (with facts `f`), given what the earlier build made.
     pub(super) fn plan(
         &self,
@@ -109,11 +110,11 @@ impl<'p> Previous<'p> {
         urls: &Urls,
         current: Option<i32>,
     ) -> Option<(usize, &'p YearPart)> {
-        if self.prepared.urls != *urls || self.site.config != site.config {
+        if *self.urls != *urls || self.site.config != site.config {
             return None;
         }
         let j = self.site.campaigns.iter().position(|p| p.year == c.year)?;
-        let part = self.prepared.parts.get(j).filter(|p| p.year == c.year)?;
+        let part = self.parts.get(j).filter(|p| p.year == c.year)?;
         self.facts.campaigns.get(j)?;
         (part.is_current == (current == Some(c.year))).then_some((j, part))
     }
