@@ -96,6 +96,15 @@ fn at(root: &Value, p: &str) -> Value {
     root.get_from_path(p).cloned().unwrap_or_else(Value::none)
 }
 
+/// Item `i` of `list` (cheap, shared; none when missing), without formatting a
+/// path for each of ten thousand items.
+fn item(list: &Value, i: usize) -> Value {
+    list.as_array()
+        .and_then(|a| a.get(i))
+        .cloned()
+        .unwrap_or_else(Value::none)
+}
+
 fn first(v: &Value, n: usize) -> Value {
     Value::from(
         v.as_array()
@@ -256,6 +265,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
     let c = &view.campaigns[ci];
     let y = c.year;
     let cv = at(root, &format!("campaigns.{ci}"));
+    let (estates, cases) = (at(&cv, "estates"), at(&cv, "cases"));
     let data = |extra: Vec<(&'static str, Value)>| {
         let mut v = vec![("campaign", cv.clone())];
         v.extend(extra);
@@ -346,7 +356,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                 },
                 &estates_crumbs,
             ),
-            data(vec![("estate", at(&cv, &format!("estates.{i}")))]),
+            data(vec![("estate", item(&estates, i))]),
             Some(crate::diag::display_path(e.source)),
         );
     }
@@ -387,7 +397,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
             &year_crumbs,
         ),
         data(vec![
-            ("cases", at(&cv, "cases")),
+            ("cases", cases.clone()),
             ("tags", Value::from(Vec::<Value>::new())),
         ]),
         None,
@@ -406,7 +416,7 @@ fn campaign_pages(p: &mut Pages, view: &View, root: &Value, ci: usize, is_curren
                 },
                 &cases_crumbs,
             ),
-            data(vec![("case", at(&cv, &format!("cases.{j}")))]),
+            data(vec![("case", item(&cases, j))]),
             Some(crate::diag::display_path(x.source_file)),
         );
     }
