@@ -663,9 +663,10 @@ pub mod memo {
     /// How many builds a rendering is kept unused. A preview build takes unchanged
     /// campaign years, and unchanged records of the edited year, over from the last one
     /// without rendering their texts again (see `render::reuse`), so their renderings go
-    /// unused until a change reaches them; the old versions of edited texts go after this
-    /// many saves.
-    const KEEP_UNUSED: u64 = 64;
+    /// unused until a change reaches them (a year's settings edited after hundreds of
+    /// saves of its estates still finds them); the old versions of edited texts go after
+    /// this many saves, a few megabytes at most.
+    const KEEP_UNUSED: u64 = 512;
 
     /// Forgets every rendering no build used in the last `KEEP_UNUSED`, so that edits do
     /// not pile up, and starts the next build.
