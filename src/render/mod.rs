@@ -207,11 +207,11 @@ impl<'p> Previous<'p> {
     }
 }
 
-/// `prepare`, taking over from `previous` every campaign year whose inputs are unchanged
-/// (see `reuse::Earlier::plan`), and within a changed year every record whose inputs are unchanged,
-/// instead of building its view, tera value and pages again. The
-/// result is the same as `prepare`'s; everything shared by the years (the home page, the
-/// archive, the site-wide case and tag listings, the feed) is made afresh.
+/// `prepare`, taking over from `previous` every campaign year whose inputs are unchanged,
+/// and within a changed year every estate's and case study's record whose inputs are
+/// unchanged (see `reuse`), instead of making them again. The result is the same as
+/// `prepare`'s; everything shared by the years (the home page, the archive, the site-wide
+/// case and tag listings, the feed) is made afresh.
 pub fn prepare_reusing(
     root: &Path,
     site: &Site,

@@ -18,12 +18,6 @@ use crate::render::markdown::Links;
 use crate::render::reuse::{RecordFiles, Records};
 use crate::render::urls::{Urls, path};
 
-/// Nothing taken over.
-static NONE_KEPT: Records = Records {
-    estates: Vec::new(),
-    cases: Vec::new(),
-};
-
 #[derive(Debug, Serialize)]
 pub struct CampaignView<'a> {
     pub year: i32,
@@ -161,7 +155,8 @@ pub(super) fn build<'a>(
     problems: &mut Vec<(String, String)>,
 ) -> CampaignView<'a> {
     let full = made.is_some();
-    let kept = made.unwrap_or(&NONE_KEPT);
+    let none = Records::default();
+    let kept = made.unwrap_or(&none);
     let y = c.year;
     let files_base = urls.link(&path::year(y));
     let links = Links {
