@@ -38,6 +38,8 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
     let estate = &estates[rng.below(estates.len())];
     let text = std::fs::read_to_string(estate).unwrap();
     let name = estate.file_name().unwrap().to_string_lossy().to_string();
+    // Undoing two times in three: at one in two, an early breakage could stay at the
+    // bottom of the stack for most of the series.
     if !broken.is_empty() && rng.below(3) != 0 {
         // Last in, first out, so that undoing restores states that did build.
         let (path, text) = broken.pop().unwrap();
