@@ -1,11 +1,10 @@
 //! Case studies (one year's and across years), their tags, and the free pages.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{Body, Built, body};
+use super::{Body, Built, Shared, body};
 use crate::derive::CampaignFacts;
 use crate::derive::calendar::format_cn;
 use crate::model::{Campaign, Experience, Page};
@@ -15,22 +14,7 @@ use crate::render::urls::{Urls, path, tag_id};
 /// A case study as listings show it. A card is listed several times (its year, its
 /// county, every tag, the site-wide list, its estate): each listing shares one card, so a
 /// copy is a reference count, not a dozen strings.
-#[derive(Clone, Debug)]
-pub struct CaseCard<'a>(Arc<CardFields<'a>>);
-
-impl<'a> std::ops::Deref for CaseCard<'a> {
-    type Target = CardFields<'a>;
-    fn deref(&self) -> &CardFields<'a> {
-        &self.0
-    }
-}
-
-/// Serialised as its fields, as if it were not shared.
-impl Serialize for CaseCard<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
+pub type CaseCard<'a> = Shared<CardFields<'a>>;
 
 /// The fields of a `CaseCard`.
 #[derive(Debug, Serialize)]
@@ -116,7 +100,7 @@ pub(super) fn case<'a>(
     });
     let county = x.county.as_deref().or(estate.map(|e| e.county.as_str()));
     let county_n = county.and_then(|k| c.counties.iter().position(|n| n == k));
-    let card = CaseCard(Arc::new(CardFields {
+    let card = Shared::new(CardFields {
         slug: &x.slug,
         year: c.year,
         title: &x.title,
@@ -137,7 +121,7 @@ pub(super) fn case<'a>(
                 url: urls.link(&path::tag(&tag_id(t))),
             })
             .collect(),
-    }));
+    });
     let view = CaseView {
         card,
         body: b,

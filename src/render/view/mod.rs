@@ -274,6 +274,37 @@ fn link(key: &str, label: &str, url: String) -> Link {
     }
 }
 
+/// A part of the view listed in several places (an estate's row, a case study's card):
+/// every listing shares it, so a copy is a reference count. Serialised as its fields, as
+/// if it were not shared.
+#[derive(Debug)]
+pub struct Shared<T>(std::sync::Arc<T>);
+
+impl<T> Shared<T> {
+    fn new(fields: T) -> Self {
+        Shared(std::sync::Arc::new(fields))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 /// A part of the view built in parallel, with the files it links to and its problems.
 type Built<'a, T> = (T, Vec<String>, Vec<(String, String)>);
 

@@ -1,10 +1,9 @@
 //! One estate as a line of a listing: the public fields every table, ranking and notice
 //! shows, with display strings computed once.
 
-use std::sync::Arc;
-
 use serde::Serialize;
 
+use super::Shared;
 use crate::derive::calendar::format_cn;
 use crate::derive::{CampaignFacts, EstateFacts};
 use crate::model::Campaign;
@@ -13,22 +12,7 @@ use crate::render::urls::{Urls, path};
 /// One line of a listing, with the columns of the summary table (推荐汇总表). An estate
 /// is listed five times or more (table, county, ranking, winners, its own record…): every
 /// listing shares one row, so a copy is a reference count, not six strings.
-#[derive(Clone, Debug)]
-pub struct EstateRow<'a>(Arc<RowFields<'a>>);
-
-impl<'a> std::ops::Deref for EstateRow<'a> {
-    type Target = RowFields<'a>;
-    fn deref(&self) -> &RowFields<'a> {
-        &self.0
-    }
-}
-
-/// Serialised as its fields, as if it were not shared.
-impl Serialize for EstateRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
+pub type EstateRow<'a> = Shared<RowFields<'a>>;
 
 /// The fields of an `EstateRow`.
 #[derive(Debug, Serialize)]
@@ -63,7 +47,7 @@ pub struct RowFields<'a> {
 pub(super) fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls) -> EstateRow<'a> {
     let (e, ef) = (&c.estates[i], &f.estates[i]);
     let county_n = c.counties.iter().position(|k| *k == e.county);
-    EstateRow(Arc::new(RowFields {
+    Shared::new(RowFields {
         index: i,
         slug: &e.slug,
         name: &e.name,
@@ -86,7 +70,7 @@ pub(super) fn row<'a>(c: &'a Campaign, f: &CampaignFacts, i: usize, urls: &Urls)
         floor_area: e.floor_area.as_deref(),
         owners_body: e.owners_body.map(|o| o.label()),
         submitted: e.submitted.map(format_cn),
-    }))
+    })
 }
 
 /// The publicity period is over on the build date: winners are named, no longer proposed.
