@@ -181,6 +181,22 @@ fn edit(root: &Path, rng: &mut Rng, broken: &mut Vec<(PathBuf, Option<String>)>)
     }
 }
 
+/// A copy of the bundled example to edit (kept while the folder lives), where a build
+/// writes, and the build date: during the 2025 campaign's publicity.
+fn example_copy() -> (tempfile::TempDir, PathBuf, PathBuf, NaiveDate) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&repo.join("content"), &root.join("content"));
+    let out = dir.path().join("public");
+    (
+        dir,
+        root,
+        out,
+        NaiveDate::from_ymd_opt(2025, 9, 25).unwrap(),
+    )
+}
+
 /// What `serve` does on a save: the caches on, and the site being served (the last that
 /// built) to take unchanged years from.
 fn preview(
@@ -208,12 +224,7 @@ fn set_caches(on: bool) {
 
 #[test]
 fn preview_equals_clean_build_after_random_edits() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&repo.join("content"), &root.join("content"));
-    let today = NaiveDate::from_ymd_opt(2025, 9, 25).unwrap();
-    let out = dir.path().join("public");
+    let (_dir, root, out, today) = example_copy();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut broken = Vec::new();
     let mut history = vec!["the bundled example".to_string()];
@@ -274,12 +285,7 @@ fn assert_same(site: &Snapshot, out: &Path, step: &str) {
 /// a rule that missed that input would show the old record.
 #[test]
 fn records_taken_over_change_with_what_they_show() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&repo.join("content"), &root.join("content"));
-    let today = NaiveDate::from_ymd_opt(2025, 9, 25).unwrap();
-    let out = dir.path().join("public");
+    let (_dir, root, out, today) = example_copy();
     let year = "content/campaigns/2025";
     let estate = format!("{year}/estates/yuzhou-jinwan-huayuan.yaml");
     let other = format!("{year}/estates/yuzhou-nanjiang-yayuan.yaml");

@@ -82,9 +82,9 @@ impl Args {
 /// heap a page or two at a time with an `mprotect` call: 155,000 calls, about 0.4 s of
 /// CPU, in a build of 50,000 estates. With no more heaps than cores, one of the two
 /// workers here shares the first heap, which grows in larger steps (`brk`): the calls fall
-/// to 40,000, system CPU by about 0.2 s, the build's time by 1–6 %. Only for `build`: the preview's threads
-/// (server, watcher, background check) measured no better with it. Set before the
-/// workers start.
+/// to 40,000, system CPU by about 0.2 s, the build's time by 1–6 %. Only for `build`: the
+/// preview's threads (server, watcher, background check) measured no better with it. Set
+/// before the workers start.
 fn one_heap_per_core() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

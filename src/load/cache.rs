@@ -292,14 +292,18 @@ pub fn remembered_year<T: Clone + Send + Sync + 'static>(
     // The stamps just taken vouch for the files as `look`'s would: taken before any file
     // is read, with an earlier time. `look` uses them rather than `stat` each file again.
     let stamped = STAMPED.get_or_init(Default::default);
-    if let (Some(stamps), Some(read_at)) = (&stamps, read_at) {
-        let mut map = stamped.write().unwrap_or_else(|e| e.into_inner());
-        for (path, &stamp) in files.iter().zip(stamps) {
-            map.insert(path.clone(), Seen { stamp, read_at });
+    let lent = match (&stamps, read_at) {
+        (Some(stamps), Some(read_at)) => {
+            let mut map = stamped.write().unwrap_or_else(|e| e.into_inner());
+            for (path, &stamp) in files.iter().zip(stamps) {
+                map.insert(path.clone(), Seen { stamp, read_at });
+            }
+            true
         }
-    }
+        _ => false,
+    };
     let result = make(&mut own);
-    {
+    if lent {
         let mut map = stamped.write().unwrap_or_else(|e| e.into_inner());
         for path in files {
             map.remove(path);

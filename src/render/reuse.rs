@@ -156,13 +156,13 @@ fn records<'p>(
         .zip(&old.experiences)
         .enumerate()
         .map(|(xi, (x, ox))| {
-            let same = x == ox && named_estate(c, x) == named_estate(old, ox);
-            same.then(|| {
-                Some(Record {
-                    value: old_cases.get(x.slug.as_str())?,
-                    files: files.cases.get(xi)?,
-                })
-            })?
+            if x != ox || named_estate(c, x) != named_estate(old, ox) {
+                return None;
+            }
+            Some(Record {
+                value: old_cases.get(x.slug.as_str())?,
+                files: files.cases.get(xi)?,
+            })
         })
         .collect();
     let estates = c
@@ -175,12 +175,13 @@ fn records<'p>(
             let same = (Arc::ptr_eq(e, oe) || e == oe)
                 && ef == oef
                 && ef.experiences.iter().all(|&xi| cases[xi].is_some());
-            same.then(|| {
-                Some(Record {
-                    value: old_estates.get(i)?,
-                    files: files.estates.get(i)?,
-                })
-            })?
+            if !same {
+                return None;
+            }
+            Some(Record {
+                value: old_estates.get(i)?,
+                files: files.estates.get(i)?,
+            })
         })
         .collect();
     Some(Records { estates, cases })
