@@ -24,7 +24,6 @@ pub struct Args {
 impl Args {
     pub fn run(self) -> u8 {
         let started = Instant::now();
-        one_heap_per_core();
         let today = match self.site.today_or_exit() {
             Ok(d) => d,
             Err(code) => return code,
@@ -78,21 +77,3 @@ impl Args {
     }
 }
 
-/// glibc gives each new thread a heap of its own, up to eight per core, and grows such a
-/// heap a page or two at a time with an `mprotect` call: 155,000 calls, about 0.4 s of
-/// CPU, in a build of 50,000 estates. With no more heaps than cores, one of the two
-/// workers here shares the first heap, which grows in larger steps (`brk`): the calls fall
-/// to 40,000, system CPU by about 0.2 s, the build's time by 1–6 %. Only for `build`: the
-/// preview's threads (server, watcher, background check) measured no better with it. Set
-/// before the workers start.
-fn one_heap_per_core() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let heaps = i32::try_from(cores.max(2)).unwrap_or(i32::MAX);
-        // SAFETY: mallopt takes no pointers; it only sets a limit of glibc's allocator.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, heaps);
-        }
-    }
-}

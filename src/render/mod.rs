@@ -70,7 +70,6 @@ pub fn render(
             let prepared = prepare(root, site, facts, base_url);
             failed.store(prepared.is_err(), Ordering::Relaxed);
             let prepared = prepared?;
-            release_freed_memory();
             for (rel, bytes) in &prepared.generated {
                 put(rel, bytes);
             }
@@ -381,19 +380,6 @@ pub fn render_pages_until(
         })
         .flatten_iter()
         .collect()
-}
-
-/// Hands the heap's free pages back to the system. glibc keeps memory a thread freed for
-/// that thread's later use, but the pages are rendered by other threads: the view and the
-/// parse trees of the loaded files (about 70 MB at 10,000 estates) would otherwise stay
-/// resident until the build ends. Takes about 10 ms at that size.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointers; it only returns free pages of the
-    // allocator's own arenas to the kernel.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Frees `value` on a thread of its own. The pages' values or a whole site are millions of
