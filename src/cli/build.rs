@@ -76,4 +76,3 @@ impl Args {
         EXIT_OK
     }
 }
-

@@ -485,7 +485,9 @@ fn as_text<'b>(relp: &Path, bytes: &'b [u8], diags: &mut Diagnostics) -> Option<
         );
         return None;
     }
-    match std::str::from_utf8(bytes) {
+    // Records are mostly Chinese, where the standard check goes a byte at a time; the
+    // vectorised one was measured about ten times as fast on them.
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(s) => {
             match long_line(s) {
                 None => Some(s),
