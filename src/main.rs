@@ -5,6 +5,3 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     jiayuan::cli::main()
 }
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
