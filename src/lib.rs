@@ -20,7 +20,7 @@ pub mod write;
 /// binary, the examples that time it, the tests). A build makes millions of small
 /// allocations on two threads; glibc grew each thread's heap a page or two at a time (one
 /// `mprotect` call each, 35,000 at 50,000 estates) and merged free lists as it went.
-/// Measured against glibc, alternated: 10–12 % less wall time at 10k and 50k estates, peak
+/// Measured against glibc, alternated: 9–14 % less wall time at 10k and 50k estates, peak
 /// RSS within 10 %. Transparent huge pages are left off (`no_thp`): they were a further
 /// 5 % faster but put the 10k build over its 250 MiB memory budget.
 #[global_allocator]
