@@ -144,6 +144,23 @@ pub struct Campaign {
     pub files: Vec<String>,
 }
 
+impl Campaign {
+    /// Where the estate `slug` is in `estates` (sorted by slug): the first of any equal
+    /// slugs, as a scan would find it.
+    pub fn estate_index(&self, slug: &str) -> Option<usize> {
+        let first = self.estates.partition_point(|e| e.slug.as_str() < slug);
+        self.estates
+            .get(first)
+            .filter(|e| e.slug == slug)
+            .map(|_| first)
+    }
+
+    /// The estate `slug` (see `estate_index`).
+    pub fn estate(&self, slug: &str) -> Option<&Estate> {
+        self.estate_index(slug).map(|i| &*self.estates[i])
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
     /// 文号, e.g. 玉住建字〔2025〕18号

@@ -215,7 +215,7 @@ fn campaign_facts(c: &Campaign, calendar: &Calendar, today: NaiveDate) -> Campai
     }
     for (xi, x) in c.experiences.iter().enumerate() {
         if let Some(slug) = &x.estate
-            && let Ok(ei) = c.estates.binary_search_by(|e| e.slug.as_str().cmp(slug))
+            && let Some(ei) = c.estate_index(slug)
         {
             estates[ei].experiences.push(xi);
         }

@@ -10,7 +10,7 @@ use tera::Value;
 
 use super::urls::Urls;
 use crate::derive::{CampaignFacts, Facts};
-use crate::model::{Campaign, Estate, Experience, Site};
+use crate::model::{Campaign, Experience, Site};
 
 /// One campaign year's share of a `Prepared`, for a later preview build to take over.
 pub(super) struct YearPart {
@@ -193,9 +193,7 @@ fn same_slugs<T>(a: &[T], b: &[T], slug: impl Fn(&T) -> &String) -> bool {
 
 /// The estate a case study names, as its card shows it.
 fn named_estate<'c>(c: &'c Campaign, x: &Experience) -> Option<(&'c str, &'c str)> {
-    let slug = x.estate.as_deref()?;
-    let first = c.estates.partition_point(|e| e.slug.as_str() < slug);
-    let e: &Estate = c.estates.get(first).filter(|e| e.slug == slug)?;
+    let e = c.estate(x.estate.as_deref()?)?;
     Some((&e.name, &e.county))
 }
 

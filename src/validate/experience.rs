@@ -59,11 +59,7 @@ pub fn experience(
     }
     if let Some(slug) = r.text(&f, "estate") {
         let pos = f.get("estate").map_or(f.pos, |n| n.pos);
-        // Estates are sorted by slug: the first of any equal slugs, as a scan would find.
-        let first = campaign
-            .estates
-            .partition_point(|e| e.slug.as_str() < slug.as_str());
-        match campaign.estates.get(first).filter(|e| e.slug == slug) {
+        match campaign.estate(&slug) {
             Some(estate) => {
                 // A county outside the list has its own error above.
                 if let Some(c) = &county

@@ -93,11 +93,7 @@ pub(super) fn case<'a>(
     } else {
         Body::default()
     };
-    let estate = x.estate.as_deref().and_then(|s| {
-        // Estates are sorted by slug (validate): the first of any equal slugs.
-        let first = c.estates.partition_point(|e| e.slug.as_str() < s);
-        c.estates.get(first).filter(|e| e.slug == s)
-    });
+    let estate = x.estate.as_deref().and_then(|s| c.estate(s));
     let county = x.county.as_deref().or(estate.map(|e| e.county.as_str()));
     let county_n = county.and_then(|k| c.counties.iter().position(|n| n == k));
     let card = Shared::new(CardFields {
