@@ -18,8 +18,8 @@ usage: bench/run.sh [options]
   --out FILE       also append the report to FILE
   --dir DIR        where to put the corpora (default: $TMPDIR or /tmp); the floor is
                    measured on this same disk. Outputs are moved aside, not deleted,
-                   until the end (about 1 GiB per run at 50k); /dev/shm times the build
-                   without the disk
+                   until the end (about 1 GiB per run at 50k), except on tmpfs, where
+                   they are deleted untimed; /dev/shm times the build without the disk
   --bin PATH       benchmark this jiayuan binary instead of building target/release/jiayuan
   --gen-only       only generate the corpora and report generation time and size
   --keep           keep the generated corpora and outputs (the path is printed)
@@ -199,7 +199,8 @@ for n in $sizes; do
   pages="$(find "$public" -type f -name '*.html' | wc -l)"
   out_size="$(du -sh "$public" | cut -f1)"
 
-  # Each timed run is a clean build: the previous output is moved aside untimed beforehand.
+  # Each timed run is a clean build: the previous output is moved aside (on tmpfs,
+  # deleted) untimed beforehand.
   : >"$log"
   timed=(/usr/bin/time -f '%e %U %S %M' -a -o "$log"
          "$bin" build --root "$site" --output "$public" --today "$TODAY")
