@@ -29,7 +29,7 @@ use crate::write::{Staging, links};
 use urls::Urls;
 
 pub use reuse::RecordFiles;
-use reuse::{Earlier, Plan, Records, YearPart};
+use reuse::{Earlier, Plan, YearPart};
 
 /// What a successful render wrote.
 #[derive(Debug, Default)]
@@ -222,7 +222,7 @@ pub fn prepare_reusing(
     let theme = theme::Theme::load(root, &site.config.theme).map_err(|e| vec![e])?;
     let _prepare = phase("视图与模板数据");
     let current = site.current_campaign().map(|c| c.year);
-    let fresh = Plan::Made(Records::default());
+    let fresh = Plan::default();
     let earlier = previous.as_ref().map(Previous::earlier);
     let plans: Vec<Plan> = site
         .campaigns
@@ -230,7 +230,7 @@ pub fn prepare_reusing(
         .zip(&facts.campaigns)
         .map(|(c, f)| match &earlier {
             Some(e) => e.plan(c, f, site, &urls, current),
-            None => Plan::Made(Records::default()),
+            None => Plan::default(),
         })
         .collect();
     let plan = |i: usize| plans.get(i).unwrap_or(&fresh);

@@ -44,6 +44,13 @@ pub(super) enum Plan<'p> {
     Made(Records<'p>),
 }
 
+/// Made afresh, nothing taken over: every year of a clean build.
+impl Default for Plan<'_> {
+    fn default() -> Self {
+        Plan::Made(Records::default())
+    }
+}
+
 /// Records of a year, taken over from an earlier build instead of made again; empty when
 /// none are.
 #[derive(Default)]
@@ -91,7 +98,7 @@ impl<'p> Earlier<'p> {
         current: Option<i32>,
     ) -> Plan<'p> {
         let Some((j, part)) = self.part(c, site, urls, current) else {
-            return Plan::Made(Records::default());
+            return Plan::default();
         };
         let (old, old_facts) = (&*self.site.campaigns[j], &self.facts.campaigns[j]);
         // A year taken over unread is the same allocation: no need to compare it.

@@ -23,7 +23,7 @@ type Cards<'v> = HashMap<(i32, &'v str), Value>;
 
 /// The whole view: `site`, `campaigns`, `pages`, `cases` and `tags`.
 pub fn convert(view: &mut View) -> Value {
-    let fresh = Plan::Made(Records::default());
+    let fresh = Plan::default();
     convert_reusing(view, &|_| &fresh)
 }
 

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::markdown::{self, Links, TocEntry};
-use super::reuse::{Plan, Records};
+use super::reuse::Plan;
 use super::urls::{Urls, path};
 use crate::derive::Facts;
 use crate::derive::calendar::format_cn;
@@ -119,7 +119,7 @@ pub struct SiteUrls {
 
 /// Builds the view of a checked site. Markdown is rendered here, once, in parallel.
 pub fn build<'a>(site: &'a Site, facts: &'a Facts, urls: &Urls) -> View<'a> {
-    let fresh = Plan::Made(Records::default());
+    let fresh = Plan::default();
     build_years(site, facts, urls, &|_| &fresh)
 }
 
